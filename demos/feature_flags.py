@@ -1,0 +1,76 @@
+"""The talk's feature-flag extension in use (talk section 3).
+
+Flags come from ``FEATURE_FLAGS`` in the config, plus one extra handler that
+lets ``?preview=<flag>`` turn a single flag on for one request. Routes:
+
+- ``/``: a page rendered with the ``active_feature`` Jinja test;
+- ``/checkout``: the new checkout, or a 302 to ``/checkout/classic`` when
+  ``new_checkout`` is off;
+- ``/labs``: 404 unless ``labs`` is on;
+- ``/flags``: the flags this request saw, as JSON.
+"""
+
+from flask import Blueprint, g, render_template, request
+
+from demos._common import add_index, new_app
+from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
+                               is_active_feature)
+
+# [start:factory]
+flags = FeatureFlag()
+
+def create_app(test_config=None):
+    app = new_app(__name__, test_config, FEATURE_FLAGS={
+        "new_checkout": False,
+        "dark_mode": True,
+        "labs": False,
+    })
+    flags.init_app(app)
+    flags.add_handler(preview_handler, app=app)
+    app.register_blueprint(shop)
+    return app
+# [end:factory]
+
+
+# [start:handler]
+def preview_handler(feature):
+    """``?preview=<flag>`` turns that one flag on for this request."""
+    if request.args.get("preview") == feature:
+        return True
+    raise NoFeatureFlagFound(feature)
+# [end:handler]
+
+
+shop = Blueprint("shop", __name__)
+
+
+@shop.route("/")
+def index():
+    return render_template("feature_flags/index.html")
+
+
+# [start:views]
+@shop.route("/checkout")
+@is_active_feature("new_checkout", redirect="shop.classic_checkout")
+def new_checkout():
+    return "The new one-click checkout."
+
+@shop.route("/checkout/classic")
+def classic_checkout():
+    return "The classic checkout."
+
+@shop.route("/labs")
+@is_active_feature("labs")
+def labs():
+    return "Experiments in progress."
+# [end:views]
+
+
+@shop.route("/flags")
+def seen_flags():
+    """The flags as this request saw them, and what decided each check."""
+    checked = {name: is_active(name) for name in ("new_checkout", "dark_mode",
+                                                  "labs")}
+    snapshot = g.get("_flask_flags")
+    return {"checked": checked,
+            "decided_by": {k: v[1] for k, v in snapshot.answers.items()}}
