@@ -18,15 +18,16 @@ _PROCESS_SECRET = secrets.token_hex(32)
 
 
 def new_app(import_name: str, test_config: Mapping[str, Any] | None = None,
-            **defaults: Any) -> Flask:
+            *, app_class: type[Flask] = Flask, **defaults: Any) -> Flask:
     """Create a Flask app with the demos' safe defaults.
 
     *defaults* are config values the demo needs; *test_config* (a mapping)
     overrides them and the defaults. ``SECRET_KEY`` comes from the
     environment variable of that name, else a random per-process key.
     Debug stays off unless asked for (``flask run --debug``).
+    *app_class* is the class to build: ``Flask`` or a subclass of it.
     """
-    app = Flask(import_name, instance_relative_config=True)
+    app = app_class(import_name, instance_relative_config=True)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY") or _PROCESS_SECRET,
         **defaults,
