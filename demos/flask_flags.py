@@ -1,22 +1,49 @@
-"""flask_flags: the talk's feature-flag extension, rebuilt for Flask 3.1.
+"""flask_flags: the talk's feature-flag extension (talk section 3).
 
 It keeps the public API of Flask-FeatureFlags 0.6 (``FeatureFlag``,
 ``is_active``, ``is_active_feature``, the ``active_feature`` Jinja test, the
 handler chain, the ``missing_feature`` signal) and does what the talk says an
 extension does: it hooks the request lifecycle with Flask's
 ``request_started`` signal and keeps one snapshot of the flags per request in
-``g``, so one request sees one consistent set of flags.
+``g``, so one request sees one consistent set of flags. What both versions
+share is pinned by tests/test_contract.py, which runs one test suite on both.
 
-Differences from 0.6, on purpose:
+Differences from 0.6, on purpose (each one has a ``test_difference_*`` in
+tests/test_contract.py that asserts both behaviours):
 
-- per-app state lives in ``app.extensions["flask_flags"]``, so one
-  ``FeatureFlag`` object serves many apps (app factory), each with its own
-  handler chain; handler methods act on ``current_app`` or ``app=``;
-- answers are cached for the request: a flag is decided once per request and
-  ``missing_feature`` is sent once per request and flag;
-- bad ``FEATURE_FLAGS`` raise ``TypeError`` at ``init_app``; a handler that
-  raises is logged and the flag is off (fail closed);
-- logging uses ``log.warning`` (0.6 used the deprecated ``log.warn``).
+- State per app: ``app.extensions["flask_flags"]`` holds the app's handler
+  chain, and the ``FeatureFlag`` object holds nothing, so one object serves
+  many apps (app factory), each with its own chain. Handler methods act on
+  ``app=`` or ``current_app`` and raise ``RuntimeError`` with neither. 0.6
+  keeps one handler list on the object, shared by every app it serves.
+- One snapshot per request: at ``request_started`` the flags are copied to
+  ``g._flask_flags``, so a request sees the flags as they were when it
+  started, even if the config changes meanwhile; 0.6 reads the live config
+  at every check. Answers are cached for the request: handlers run, and
+  ``missing_feature`` is sent, once per request and flag (0.6: at every
+  check). In an app context without a request nothing is cached.
+- Fail closed: a handler that raises anything but the two chain exceptions
+  is logged (ERROR, with traceback, logger ``flask_flags``) and the flag is
+  off; 0.6 lets the exception propagate into the view.
+- Checked input: ``FEATURE_FLAGS`` must map ``str`` names to ``bool``
+  values, else ``TypeError`` at ``init_app``; if it is changed at run time to
+  something invalid, the next request fails with that ``TypeError`` when its
+  snapshot is taken (a 500; raised under ``TESTING``), and a check in an app
+  context without a request logs it and answers off. ``add_handler`` raises
+  ``TypeError`` for a non-callable, ``is_active_feature`` raises
+  ``ValueError`` when given both ``redirect_to`` and ``redirect``. 0.6
+  accepts all of these: it treats flag values by truthiness, fails at the
+  first check with a non-callable handler, and quietly prefers ``redirect``.
+- Errors and logging: a check on an app without the extension raises
+  ``RuntimeError`` (0.6: ``AssertionError``); a check outside an app
+  context logs with ``log.warning``. 0.6 calls ``log.warn``, deprecated,
+  which emits a ``DeprecationWarning`` and so fails warnings-as-errors.
+
+Same in both: a missing or deleted ``FEATURE_FLAGS`` key means no flags
+(each check is a missing flag); ``AppConfigFlagHandler`` called outside an
+app context answers off with a warning; and a redirect's ``Location`` stays
+relative (``/elsewhere``), because Werkzeug 2.1+ no longer makes it
+absolute, though 0.6's own tests expected ``http://localhost/...``.
 
 Patterns: Flask's "Flask Extension Development" guide
 (https://flask.palletsprojects.com/en/stable/extensiondev/) and the
@@ -56,7 +83,8 @@ class NoFeatureFlagFound(Exception):
 
 _signals = Namespace()
 #: Sent as ``missing_feature.send(ext, feature=name)`` when no handler
-#: knows a flag (once per request and flag).
+#: knows a flag: once per request and flag, or at every check made in an
+#: app context without a request.
 missing_feature = _signals.signal("missing-feature")
 
 
@@ -86,8 +114,8 @@ class FeatureFlag:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        flags = app.config.setdefault(FEATURE_FLAGS_CONFIG, {})
-        _validate(flags)
+        app.config.setdefault(FEATURE_FLAGS_CONFIG, {})
+        _checked_copy(app)  # TypeError now, not at the first request
         app.config.setdefault(RAISE_ERROR_ON_MISSING_FEATURES, False)
         app.extensions[EXTENSION_NAME] = _AppState(
             self, [AppConfigFlagHandler])
@@ -96,12 +124,13 @@ class FeatureFlag:
 # [end:init-app]
 
     # [start:handlers]
-    def add_handler(self, function: Handler, app: Flask | None = None):
-        """Append *function* (flag name -> bool) to the app's chain."""
-        _state(app).handlers.append(function)
+    def add_handler(self, function, app: Flask | None = None):
+        """Append *function* (flag name -> bool) to the app's chain.
+        Raises TypeError if it is not callable."""
+        _state(app).handlers.append(_callable(function))
 
-    def remove_handler(self, function: Handler, app: Flask | None = None):
-        """Remove *function* from the chain; absent is not an error."""
+    def remove_handler(self, function, app: Flask | None = None):
+        """Remove *function* from the chain; absent: no error."""
         with suppress(ValueError):
             _state(app).handlers.remove(function)
 
@@ -117,20 +146,29 @@ class FeatureFlag:
 
 # [start:snapshot]
 def _take_snapshot(app: Flask, **extra: object) -> None:
-    """request_started receiver: freeze this request's flags in g."""
-    flags = dict(app.config[FEATURE_FLAGS_CONFIG])
+    """request_started receiver: freeze this request's flags in g.
+    TypeError if FEATURE_FLAGS was made invalid since init_app."""
+    flags = _checked_copy(app)
     setattr(g, _G_NAME, _RequestFlags(flags))
 # [end:snapshot]
 
 
 def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6's name)
-    """Default handler: the request's snapshot, else ``FEATURE_FLAGS``.
+    """Default handler: the flag's value in the request's snapshot, else
+    (an app context without a request) in ``FEATURE_FLAGS``.
 
-    Raises NoFeatureFlagFound when the flag is not configured.
+    Raises NoFeatureFlagFound when the flag is not configured, TypeError
+    when ``FEATURE_FLAGS`` is invalid (the chain logs it: off). Outside an
+    app context it logs a warning and returns False, as 0.6 did.
     """
+    if not has_app_context():
+        log.warning("%r checked outside an app context: off", feature)
+        return False
     snapshot = g.get(_G_NAME)
-    flags = snapshot.flags if snapshot else current_app.config[
-        FEATURE_FLAGS_CONFIG]
+    if snapshot is not None:
+        flags = snapshot.flags
+    else:
+        flags = _checked_copy(current_app)
     try:
         return flags[feature]
     except KeyError:
@@ -139,14 +177,10 @@ def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6's name)
 
 # [start:is-active]
 def is_active(feature: str) -> bool:
-    """True if *feature* is on for this request (or app context).
-
-    Outside an application context it logs a warning and returns False.
-    Raises KeyError for a missing flag when the app is in debug mode and
-    ``RAISE_ERROR_ON_MISSING_FEATURES`` is set.
-    """
+    """Is *feature* on for this request (or app context)? Off, with a
+    warning, outside one. Raises KeyError: see _report_missing."""
     if not has_app_context():
-        log.warning("flag %r checked outside an app context: off", feature)
+        log.warning("%r checked outside an app context: off", feature)
         return False
     snapshot = g.get(_G_NAME)
     if snapshot is not None and feature in snapshot.answers:
@@ -166,14 +200,14 @@ def _ask_handlers(feature: str) -> tuple[bool, str | None]:
         try:
             if handler(feature):
                 return True, name
+            found = True
         except StopCheckingFeatureFlags:
             return False, name
         except NoFeatureFlagFound:
-            continue
+            pass
         except Exception:
-            log.exception("flag handler %s failed on %r: off", name, feature)
+            log.exception("handler %s raised: %r off", name, feature)
             return False, name
-        found = True
     if not found:
         _report_missing(state, feature)
     return False, None
@@ -181,9 +215,12 @@ def _ask_handlers(feature: str) -> tuple[bool, str | None]:
 
 
 def _report_missing(state: _AppState, feature: str) -> None:
+    """No handler knows *feature*: raise KeyError if the app is in debug
+    mode and ``RAISE_ERROR_ON_MISSING_FEATURES`` is set, else log it and
+    send ``missing_feature``."""
     message = f"No feature flag defined for {feature!r}"
     app = current_app
-    if app.debug and app.config[RAISE_ERROR_ON_MISSING_FEATURES]:
+    if app.debug and app.config.get(RAISE_ERROR_ON_MISSING_FEATURES):
         raise KeyError(message)
     log.info(message)
     missing_feature.send(state.extension, feature=feature)
@@ -192,13 +229,10 @@ def _report_missing(state: _AppState, feature: str) -> None:
 # [start:decorator]
 def is_active_feature(feature: str, redirect_to: str | None = None,
                       redirect: str | None = None):
-    """View decorator: when *feature* is off, redirect (302) to the URL
-    *redirect_to* or the endpoint *redirect*, else abort with 404.
-
-    Raises ValueError when given both *redirect_to* and *redirect*."""
+    """Decorate a view: if *feature* is off, 302 to URL *redirect_to*
+    or endpoint *redirect*, else 404. ValueError: both given."""
     if redirect_to and redirect:
-        raise ValueError("is_active_feature(): give redirect_to or "
-                         "redirect, not both")
+        raise ValueError("give redirect_to or redirect, not both")
 
     def decorator(view):
         @wraps(view)
@@ -232,16 +266,32 @@ def _state(app: Flask | None = None) -> _AppState:
             "call FeatureFlag(app) or init_app(app) first") from None
 
 
-def _validate(flags: object) -> None:
-    """Raise TypeError unless *flags* maps str names to bool values."""
+def _checked_copy(app: Flask) -> dict[str, bool]:
+    """A copy of *app*'s ``FEATURE_FLAGS``, checked; ``{}`` if the key is
+    gone (every flag is then missing, as in 0.6).
+
+    Raises TypeError, naming the app and the bad entry, unless it is a
+    mapping of ``str`` names to ``bool`` values. The copy is taken before
+    the check, so another thread changing the config cannot break it.
+    """
+    flags = app.config.get(FEATURE_FLAGS_CONFIG, {})
+    where = f"app {app.name!r}: config[{FEATURE_FLAGS_CONFIG!r}]"
     if not isinstance(flags, Mapping):
-        raise TypeError(
-            f"app.config[{FEATURE_FLAGS_CONFIG!r}] must be a mapping of "
-            f"flag name to bool, not {type(flags).__name__}")
-    for name, value in flags.items():
+        raise TypeError(f"{where} must be a mapping of flag name to bool, "
+                        f"not {type(flags).__name__}")
+    copy = dict(flags)
+    for name, value in copy.items():
         if not isinstance(name, str):
-            raise TypeError(f"{FEATURE_FLAGS_CONFIG}: flag name {name!r} "
-                            "is not a string")
+            raise TypeError(f"{where}: flag name {name!r} is not a string")
         if not isinstance(value, bool):
-            raise TypeError(f"{FEATURE_FLAGS_CONFIG}[{name!r}] must be True "
-                            f"or False, not {value!r}")
+            raise TypeError(f"{where}[{name!r}] must be True or False, "
+                            f"not {value!r}")
+    return copy
+
+
+def _callable(function: object) -> Handler:
+    """*function* itself; TypeError unless it is callable."""
+    if not callable(function):
+        raise TypeError("flask_flags: a handler must be callable "
+                        f"(flag name -> bool), not {function!r}")
+    return function
