@@ -1,0 +1,123 @@
+"""Flask-DebugToolbar with a feature-flags panel (talk section 4).
+
+Flask-DebugToolbar 0.16 on the talk's extension ``demos/flask_flags.py``,
+with a custom panel, ``FeatureFlagsPanel``: for the current request it
+lists every flag that was checked, its value and the handler that decided
+(``None`` when no handler said yes), read from the request's snapshot
+``g._flask_flags.answers``.
+
+Debug stays off: the toolbar is switched on by ``DEBUG_TB_ENABLED=True``
+alone (0.16 only uses ``app.debug`` as that setting's default), shown to
+``DEBUG_TB_HOSTS`` (127.0.0.1) only, with redirects not intercepted and no
+config panel (it would show ``SECRET_KEY``). ``/hooks`` shows, read off the
+app, where the toolbar hooked in. Patterns: Flask-DebugToolbar's docs
+(https://flask-debugtoolbar.readthedocs.io/) and its own panels.
+"""
+
+from __future__ import annotations
+
+from flask import (Blueprint, current_app, g, render_template,
+                   template_rendered)
+from flask_debugtoolbar import DebugToolbarExtension
+from flask_debugtoolbar.panels import DebugPanel
+
+from demos._common import add_index, new_app
+from demos.feature_flags import preview_handler
+from demos.flask_flags import FeatureFlag
+
+#: The panel's HTML; the toolbar's Jinja environment escapes the values.
+ROWS = """<table><thead><tr><th>Flag</th><th>Active</th><th>Decided by</th>
+</tr></thead><tbody>{% for name, active, handler in flags %}
+<tr><td>{{ name }}</td><td>{{ active }}</td><td>{{ handler or "no handler"
+}}</td></tr>{% else %}<tr><td colspan="3">No flag checked</td></tr>
+{% endfor %}</tbody></table>"""
+
+
+# [start:panel]
+def flags_checked():
+    """This request's [(flag, active, deciding handler or None)]."""
+    snapshot = g.get("_flask_flags")
+    answers = snapshot.answers if snapshot else {}
+    return sorted((flag, *answer) for flag, answer in answers.items())
+
+class FeatureFlagsPanel(DebugPanel):
+    name = "FeatureFlags"
+    has_content = True
+
+    def nav_subtitle(self):
+        return f"{len(flags_checked())} checked"
+
+    def content(self):
+        return self.jinja_env.from_string(ROWS).render(
+            flags=flags_checked())
+# [end:panel]
+
+    def nav_title(self):
+        return "Feature flags"
+
+    def title(self):
+        return "Feature flags this request checked"
+
+    def url(self):
+        return ""
+
+
+PANELS = (
+    "flask_debugtoolbar.panels.versions.VersionDebugPanel",
+    "flask_debugtoolbar.panels.timer.TimerDebugPanel",
+    "flask_debugtoolbar.panels.headers.HeaderDebugPanel",
+    "flask_debugtoolbar.panels.template.TemplateDebugPanel",
+    "flask_debugtoolbar.panels.route_list.RouteListDebugPanel",
+    f"{__name__}.FeatureFlagsPanel",
+)
+
+flags = FeatureFlag()
+toolbar = DebugToolbarExtension()
+
+
+def create_app(test_config=None):
+    """Return the toolbar demo app: debug off, toolbar on (config)."""
+    app = new_app(__name__, test_config,
+                  FEATURE_FLAGS={"new_checkout": False, "dark_mode": True},
+                  DEBUG_TB_ENABLED=True,
+                  DEBUG_TB_HOSTS=("127.0.0.1",),
+                  DEBUG_TB_INTERCEPT_REDIRECTS=False,
+                  DEBUG_TB_PANELS=PANELS)
+    flags.init_app(app)
+    flags.add_handler(preview_handler, app=app)
+    toolbar.init_app(app)
+    app.register_blueprint(pages)
+    add_index(app, "Flask-DebugToolbar", "The toolbar with a panel that "
+              "lists the flags each request checked and what decided them.",
+              [("/shop", "a page that checks three flags"),
+               ("/shop?preview=new_checkout",
+                "the same, with the preview handler deciding one"),
+               ("/hooks", "where the toolbar hooked into this app (JSON)")])
+    return app
+
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.get("/shop")
+def shop():
+    return render_template("debugtoolbar/shop.html")
+
+
+# [start:hooks]
+@pages.get("/hooks")
+def toolbar_hooks():
+    """Where the toolbar hooked into this app, read off the app."""
+    app = current_app._get_current_object()
+
+    def names(functions):
+        return [f.__qualname__ for f in functions]
+    listeners = template_rendered.receivers_for(app)
+    return {
+        "dispatch_request": app.dispatch_request.__qualname__,
+        "before_request": names(app.before_request_funcs[None]),
+        "after_request": names(app.after_request_funcs[None]),
+        "teardown_request": names(app.teardown_request_funcs[None]),
+        "template_rendered": names(listeners),
+    }
+# [end:hooks]

@@ -1,0 +1,124 @@
+"""Feature flags stored in a database table (talk section 4).
+
+Flask-FeatureFlags 0.6 shipped ``contrib.sqlalchemy``, a handler that reads
+flags from a table; on Flask 3 it no longer imports (it imports
+``flask.ext``, removed in Flask 1.0). This is its working replacement for
+the talk's extension ``demos/flask_flags.py``: ``table_flag_handler`` reads
+the ``feature_flag`` table (0.6's columns: ``id``, ``feature``,
+``is_active``) through SQLAlchemy 2.x and joins the app's handler chain
+with ``flags.add_handler(table_flag_handler, app=app)``, after the config
+handler. A flag that is not in the table raises ``NoFeatureFlagFound``, so
+the chain goes on and, if nobody knows it, the flag is missing (off).
+
+The database, its URL (``DATABASE_URL`` or the instance folder) and the
+commit-or-roll-back teardown come from ``demos/sqlalchemy_hooks.py``. The
+table is filled from ``TABLE_FLAGS`` in the config when it is created.
+Pattern: Flask-FeatureFlags 0.6's ``contrib/sqlalchemy``.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from demos._common import add_index, new_app
+from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
+                               is_active_feature)
+from demos.sqlalchemy_hooks import create_tables_once, db, init_db
+
+
+class FlagRow(db.Model):
+    """One row of 0.6's ``feature_flag`` table."""
+
+    __tablename__ = "feature_flag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feature: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=False)
+
+
+# [start:handler]
+def table_flag_handler(feature: str) -> bool:
+    """Handler: the flag's ``is_active`` in the table.
+
+    Raises NoFeatureFlagFound when the table has no such flag."""
+    active = db.session.scalar(sa.select(FlagRow.is_active)
+                               .where(FlagRow.feature == feature))
+    if active is None:
+        raise NoFeatureFlagFound(feature)
+    return active
+
+flags = FeatureFlag()
+
+def init_flags(app):
+    flags.init_app(app)  # config handler first, then the table
+    flags.add_handler(table_flag_handler, app=app)
+# [end:handler]
+
+
+def create_app(test_config=None):
+    """Return the table-flags demo app (database: demos/sqlalchemy_hooks)."""
+    app = new_app(__name__, test_config,
+                  FEATURE_FLAGS={"dark_mode": True},
+                  TABLE_FLAGS={"new_checkout": False, "labs": True})
+    init_db(app)
+    init_flags(app)
+    app.register_blueprint(shop)
+    add_index(app, "Feature flags in a table", "dark_mode comes from the "
+              "config, new_checkout and labs from the feature_flag table. "
+              "Flip one with curl -X POST /flags/<name>/toggle.", [
+                  ("/flags", "every flag, its value and what decided it"),
+                  ("/checkout", "404 while new_checkout is off"),
+                  ("/labs", "404 while labs is off"),
+              ])
+    return app
+
+
+@event.listens_for(FlagRow.__table__, "after_create")
+def _fill_table(table, connection, **kwargs):
+    """When the table is created, insert the app's ``TABLE_FLAGS``."""
+    if has_app_context():
+        rows = current_app.config.get("TABLE_FLAGS", {}).items()
+        if rows:
+            connection.execute(table.insert(), [
+                {"feature": name, "is_active": on} for name, on in rows])
+
+
+shop = Blueprint("flags_shop", __name__)
+shop.before_request(create_tables_once)
+
+
+@shop.get("/flags")
+def show_flags():
+    """Config and table flags: value and deciding handler for each."""
+    names = sorted({*current_app.config["FEATURE_FLAGS"],
+                    *db.session.scalars(sa.select(FlagRow.feature))})
+    for name in names:
+        is_active(name)
+    answers = g._flask_flags.answers
+    return {name: {"active": answers[name][0], "decided_by": answers[name][1]}
+            for name in names}
+
+
+@shop.post("/flags/<name>/toggle")
+def toggle(name):
+    """Flip a table flag (404 if it is not in the table); the teardown of
+    ``demos/sqlalchemy_hooks.py`` commits. Returns the new value."""
+    row = db.session.scalar(sa.select(FlagRow).where(FlagRow.feature == name))
+    if row is None:
+        abort(404)
+    row.is_active = not row.is_active
+    return {"feature": name, "is_active": row.is_active}
+
+
+@shop.get("/checkout")
+@is_active_feature("new_checkout")
+def new_checkout():
+    return "The new one-click checkout."
+
+
+@shop.get("/labs")
+@is_active_feature("labs")
+def labs():
+    return "Experiments in progress."

@@ -1,0 +1,225 @@
+"""SQLAlchemy's hooks inside a Flask app (talk section 4).
+
+Flask-SQLAlchemy 3.1 on a real database: a SQLite file in the app's
+instance folder (``sqlite:///<instance_path>/demo.db``), or the URL in the
+environment variable ``DATABASE_URL`` (e.g. PostgreSQL); tests pass
+``SQLALCHEMY_DATABASE_URI``. The tables are created on the first request
+that uses the database, so ``GET /`` never touches it. It shows:
+
+- SQLAlchemy ORM session events (``before_flush``, ``after_commit``,
+  ``after_rollback``) writing a journal per app. Flask-SQLAlchemy's own
+  ``models_committed`` signal would need
+  ``SQLALCHEMY_TRACK_MODIFICATIONS=True``; the ORM events need nothing.
+- per-query timing from the engine events ``before_cursor_execute`` and
+  ``after_cursor_execute`` (``perf_counter``, seconds), kept for the request
+  in ``g._sqlalchemy_hooks_queries``, in the style of Flask-SQLAlchemy's
+  ``record_queries.py``. Listeners go on each app's own engine, so apps
+  (and tests) never see each other's queries.
+- "responsive teardown": commit when the request succeeded, roll back when
+  it failed. Pattern: seed 004, Advanced Flask Patterns, rewritten for
+  Flask 3.1: an exception that an error handler turned into a response
+  (e.g. ``abort(409)``) reaches teardown as ``None``, so the status counts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+
+import sqlalchemy as sa
+from flask import (Blueprint, Flask, abort, current_app, g, has_app_context,
+                   request)
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from demos._common import add_index, new_app
+
+EXTENSION_NAME = "sqlalchemy_hooks"
+_G_QUERIES = "_sqlalchemy_hooks_queries"  # our names on g, prefixed
+_G_SUCCEEDED = "_sqlalchemy_hooks_succeeded"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class Note(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(sa.String(200))
+
+
+@dataclass(frozen=True)
+class QueryTime:
+    """One SQL statement this request ran and its run time in seconds."""
+
+    statement: str
+    seconds: float
+
+
+@dataclass
+class _AppState:
+    """Per-app state in ``app.extensions[EXTENSION_NAME]``: the last 50
+    session events (dicts) and whether the tables exist."""
+
+    journal: deque[dict] = field(default_factory=lambda: deque(maxlen=50))
+    tables_ready: bool = False
+
+
+def init_db(app: Flask) -> None:
+    """Set up ``db`` on *app*: the database URL, query timing on the
+    app's engines, and commit-or-roll-back at the end of each request."""
+    default = "sqlite:///" + os.path.join(app.instance_path, "demo.db")
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI",
+                          os.environ.get("DATABASE_URL") or default)
+    db.init_app(app)
+    app.extensions[EXTENSION_NAME] = _AppState()
+    with app.app_context():
+        for engine in db.engines.values():  # this app's engines only
+            _time_queries(engine)
+    app.after_request(_remember_success)
+    app.teardown_request(_commit_or_roll_back)
+
+
+def create_tables_once() -> None:
+    """``before_request`` for views that use the database: create the
+    tables (and a SQLite file's folder) on the app's first such request."""
+    state = current_app.extensions[EXTENSION_NAME]
+    if state.tables_ready:
+        return
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (
+            None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    db.create_all()
+    state.tables_ready = True
+
+
+# [start:events]
+@event.listens_for(db.session, "after_commit")  # ORM session event
+def _after_commit(session):
+    _journal("commit")
+
+def _time_queries(engine):  # init_db calls this per app engine
+    event.listen(engine, "before_cursor_execute", _start, named=True)
+    event.listen(engine, "after_cursor_execute", _stop, named=True)
+
+def _start(context, **kwargs):
+    context._sqlalchemy_hooks_start = perf_counter()
+
+def _stop(context, statement, **kwargs):
+    if has_app_context():
+        started = context._sqlalchemy_hooks_start
+        queries = g.setdefault(_G_QUERIES, [])
+        queries.append(QueryTime(statement, perf_counter() - started))
+# [end:events]
+
+
+def get_timed_queries() -> list[QueryTime]:
+    """This request's SQL statements, in order, with their seconds."""
+    return g.get(_G_QUERIES, [])
+
+
+@event.listens_for(db.session, "before_flush")
+def _before_flush(session, flush_context, instances):
+    _journal("flush", new=_names(session.new),
+             dirty=_names(session.dirty),
+             deleted=_names(session.deleted))
+
+
+@event.listens_for(db.session, "after_rollback")
+def _after_rollback(session):
+    _journal("rollback")
+
+
+def _journal(name: str, **details: object) -> None:
+    """Append one session event to the current app's journal, if any."""
+    if has_app_context():
+        state = current_app.extensions.get(EXTENSION_NAME)
+        if state is not None:
+            state.journal.append({"event": name, **details})
+
+
+def _names(objects) -> list[str]:
+    return sorted(type(obj).__name__ for obj in objects)
+
+
+# [start:teardown]
+def _remember_success(response):
+    if response.status_code < 400:
+        setattr(g, _G_SUCCEEDED, True)
+    return response
+
+def _commit_or_roll_back(error):
+    session = db.session()  # this app context's Session
+    if not session.in_transaction():
+        return  # this request did not use the database
+    if error is None and g.get(_G_SUCCEEDED):
+        session.commit()
+    else:
+        session.rollback()  # raised, or an error response
+# [end:teardown]
+
+
+notes = Blueprint("notes", __name__)
+notes.before_request(create_tables_once)
+
+
+def _timed() -> list[dict]:
+    return [{"sql": q.statement, "seconds": q.seconds}
+            for q in get_timed_queries()]
+
+
+@notes.get("/notes")
+def list_notes():
+    """The notes, and the statements this request ran (seconds each)."""
+    texts = db.session.scalars(sa.select(Note.text).order_by(Note.id)).all()
+    return {"notes": texts, "queries": _timed()}
+
+
+@notes.post("/notes")
+def add_note():
+    db.session.add(Note(text=request.form.get("text", "hello")))
+    db.session.flush()  # the INSERT runs now; teardown commits it
+    return {"queries": _timed()}, 201
+
+@notes.post("/notes/fail")
+def fail_half_way():
+    db.session.add(Note(text="never stored"))
+    db.session.flush()
+    raise RuntimeError("failed after the INSERT")
+
+@notes.post("/notes/conflict")
+def conflict_half_way():
+    db.session.add(Note(text="never stored either"))
+    db.session.flush()
+    abort(409)  # handled: teardown gets error=None
+
+
+@notes.get("/journal")
+def journal():
+    """The session events of this app, oldest first."""
+    return {"journal": list(current_app.extensions[EXTENSION_NAME].journal)}
+
+
+def create_app(test_config=None):
+    """Return the SQLAlchemy hooks demo app (database: see the module)."""
+    app = new_app(__name__, test_config)
+    init_db(app)
+    app.register_blueprint(notes)
+    add_index(app, "SQLAlchemy hooks", "Session events write a journal, "
+              "engine events time each query (seconds), and teardown "
+              "commits a successful request or rolls a failed one back. "
+              "Add notes with curl -X POST: /notes (form field text), "
+              "/notes/fail (raises after its INSERT), /notes/conflict "
+              "(409 after its INSERT).", [
+                  ("/notes", "the notes and this request's timed queries"),
+                  ("/journal", "flush, commit and rollback events, as JSON"),
+              ])
+    return app
