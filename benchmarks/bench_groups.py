@@ -1,0 +1,14 @@
+"""Names of the benchmark groups, shared by the benchmarks and report.py.
+
+One group is one pytest-benchmark table: like compared with like.
+"""
+
+TIMING = "timing: one request via app.wsgi_app"
+CLIENT = "timing: one request via the test client"
+FLOOR = "timing: the floor (2 perf_counter calls + 1 header)"
+FLAGS_REQUEST = "flags: one request via app.wsgi_app"
+FLAG_ON = "flags: one is_active call in a request, flag on"
+FLAG_MISSING = "flags: one is_active call in a request, flag missing"
+
+#: The order the report prints them in.
+ORDER = [TIMING, CLIENT, FLOOR, FLAGS_REQUEST, FLAG_ON, FLAG_MISSING]

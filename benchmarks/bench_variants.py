@@ -1,0 +1,328 @@
+"""The apps and calls the benchmarks measure (not talk material).
+
+Every *variant* serves the same small HTML page. The timing variants differ
+only in how they time the request and set an ``X-Runtime`` header (seconds);
+the flag variants differ in which extension answers the flag checks: the
+talk's ``demos.flask_flags`` or the real Flask-FeatureFlags 0.6.
+
+A request is dispatched the light way: ``app.wsgi_app(environ,
+start_response)`` with an environ built once by werkzeug's
+``EnvironBuilder`` and a ``start_response`` that does nothing, so the test
+client's own work (~100-200 us) does not drown a cost of 1 us. The
+``client`` group keeps the test client as the "real request" reference.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from time import perf_counter
+
+import flask_featureflags as ff06
+from flask import (Flask, Response, g, request, request_finished,
+                   request_started)
+from flask_debugtoolbar import DebugToolbarExtension
+from werkzeug.test import EnvironBuilder
+
+from bench_groups import (CLIENT, FLAG_MISSING, FLAG_ON,  # noqa: F401
+                          FLAGS_REQUEST, FLOOR, TIMING)
+from demos import flask_flags as talk
+from demos.decorators import add_timing_information
+
+PAGE = "<!doctype html><html><body><p>Hello</p></body></html>"
+HEADER = "X-Runtime"
+FLAGS = {"new_checkout": True, "dark_mode": False, "labs": False}
+ON_FLAG, MISSING_FLAG = "new_checkout", "no_such_flag"
+HUNDRED = 100
+
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One measured thing: *call* runs it once.
+
+    *context* is entered (untimed) around a batch of calls, e.g. to push a
+    request context; *setup* (untimed) runs before every call; *checks* is
+    the number of flag checks a call makes beyond its baseline's, so
+    per-check cost = overhead / checks; *app* is there for behaviour tests.
+    """
+
+    name: str
+    label: str
+    call: Callable[[], object]
+    setup: Callable[[], None] | None = None
+    baseline: bool = False
+    checks: int = 0
+    app: Flask | None = None
+    context: Callable[[], AbstractContextManager] = field(
+        default=nullcontext)
+
+    def info(self) -> dict[str, object]:
+        """What the report needs, stored in the JSON's extra_info."""
+        return {"variant": self.name, "label": self.label,
+                "baseline": self.baseline, "checks": self.checks}
+
+
+def _ignore(status: str, headers: list, exc_info: object = None) -> None:
+    """A WSGI start_response that does nothing."""
+
+
+def wsgi_call(app: Flask, path: str = "/") -> Callable[[], None]:
+    """Return a function that sends one GET *path* through ``app.wsgi_app``
+    (middleware included) and reads the whole body."""
+    environ = EnvironBuilder(path=path).get_environ()
+    wsgi_app = app.wsgi_app
+
+    def call() -> None:
+        body = wsgi_app(dict(environ), _ignore)
+        try:
+            for _ in body:
+                pass
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+    return call
+
+
+def page() -> str:
+    return PAGE
+
+
+def _app(view: Callable, **config: object) -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_hex(32), **config)
+    app.add_url_rule("/", "page", view)
+    return app
+
+
+# --- the ways to time a request ---------------------------------------------
+
+def _hooks_app() -> Flask:
+    app = _app(page)
+
+    @app.before_request
+    def start_timer() -> None:
+        g._bench_started = perf_counter()
+
+    @app.after_request
+    def add_runtime(response: Response) -> Response:
+        runtime = perf_counter() - g._bench_started
+        response.headers[HEADER] = f"{runtime:.6f}"
+        return response
+    return app
+
+
+def _on_started(sender: Flask, **extra: object) -> None:
+    g._bench_started = perf_counter()
+
+
+def _on_finished(sender: Flask, response: Response, **extra: object) -> None:
+    runtime = perf_counter() - g._bench_started
+    response.headers[HEADER] = f"{runtime:.6f}"
+
+
+def _signals_app() -> Flask:
+    app = _app(page)
+    request_started.connect(_on_started, app)
+    request_finished.connect(_on_finished, app)
+    return app
+
+
+class TimingMiddleware:
+    """WSGI middleware: adds ``X-Runtime`` (seconds until the app called
+    start_response) to every response of *wsgi_app*."""
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable):
+        started = perf_counter()
+
+        def timed_start_response(status, headers, exc_info=None):
+            runtime = perf_counter() - started
+            headers.append((HEADER, f"{runtime:.6f}"))
+            return start_response(status, headers, exc_info)
+        return self.wsgi_app(environ, timed_start_response)
+
+
+def _middleware_app() -> Flask:
+    app = _app(page)
+    app.wsgi_app = TimingMiddleware(app.wsgi_app)
+    return app
+
+
+def _toolbar_app() -> Flask:
+    """Flask-DebugToolbar with only its timer panel; an after_request
+    registered before the toolbar runs after it and copies the panel's
+    time (ms) into X-Runtime (seconds)."""
+    app = _app(page, DEBUG_TB_ENABLED=True, DEBUG_TB_INTERCEPT_REDIRECTS=False,
+               DEBUG_TB_PANELS=(
+                   "flask_debugtoolbar.panels.timer.TimerDebugPanel",))
+
+    @app.after_request
+    def copy_timer(response: Response) -> Response:
+        toolbars = g.debug_toolbar.debug_toolbars_var.get()
+        toolbar = toolbars[request._get_current_object()]
+        milliseconds = toolbar.panels[0].total_time
+        response.headers[HEADER] = f"{milliseconds / 1000:.6f}"
+        return response
+
+    DebugToolbarExtension(app)
+    return app
+
+
+def timing_variants() -> dict[str, Variant]:
+    """The bare view and five ways to time it, dispatched via wsgi_app."""
+    apps = [
+        ("bare", "bare view (no timing)", _app(page)),
+        ("decorator", "@add_timing_information",
+         _app(add_timing_information(page))),
+        ("hooks", "before_request + after_request", _hooks_app()),
+        ("signals", "request_started + request_finished", _signals_app()),
+        ("middleware", "WSGI middleware", _middleware_app()),
+        ("toolbar", "Flask-DebugToolbar (timer panel)", _toolbar_app()),
+    ]
+    return {name: Variant(name, label, wsgi_call(app), app=app,
+                          baseline=name == "bare")
+            for name, label, app in apps}
+
+
+def client_variants() -> dict[str, Variant]:
+    """The bare and the decorated view through the full test client."""
+    variants = {}
+    for name, label, view in [
+            ("bare", "bare view, test client", page),
+            ("decorator", "@add_timing_information, test client",
+             add_timing_information(page))]:
+        app = _app(view)
+        client = app.test_client()
+        variants[name] = Variant(name, label, lambda c=client: c.get("/"),
+                                 app=app, baseline=name == "bare")
+    return variants
+
+
+def floor_variant() -> Variant:
+    """What no timing can avoid: two perf_counter calls and one header."""
+    response = Response(PAGE, mimetype="text/html")
+
+    def floor() -> Response:
+        started = perf_counter()
+        runtime = perf_counter() - started
+        response.headers[HEADER] = f"{runtime:.6f}"
+        return response
+    return Variant("floor", "floor: 2 x perf_counter + 1 header", floor)
+
+
+# --- feature flags: the talk's is_active against 0.6 ------------------------
+
+def _flags_app(ext: str | None, view: Callable) -> Flask:
+    app = _app(view, FEATURE_FLAGS=dict(FLAGS))
+    if ext == "talk":
+        talk.FeatureFlag(app)
+    elif ext == "06":
+        ff06.FeatureFlag(app)
+    return app
+
+
+def _views(mod) -> dict[str, Callable[[], str]]:
+    """Views that check flags with *mod*'s is_active (talk or 0.6)."""
+    def one() -> str:
+        return PAGE.replace("Hello", f"on={mod.is_active(ON_FLAG)}")
+
+    def hundred() -> str:
+        count = 0
+        for _ in range(HUNDRED):
+            count += mod.is_active(ON_FLAG)
+        return PAGE.replace("Hello", f"count={count}")
+
+    def missing() -> str:
+        return PAGE.replace("Hello", f"on={mod.is_active(MISSING_FLAG)}")
+
+    return {"installed": page, "one": one, "hundred": hundred,
+            "missing": missing,
+            "view": mod.is_active_feature(ON_FLAG)(page)}
+
+
+FLAG_CASES = [  # (case, label, checks)
+    ("installed", "installed, no check", 0),
+    ("one", "1 check", 1),
+    ("hundred", f"{HUNDRED} checks of one flag", HUNDRED),
+    ("missing", "1 check of a missing flag", 1),
+    ("view", "@is_active_feature view", 1),
+]
+
+
+def flag_request_variants() -> dict[str, Variant]:
+    """Whole requests (wsgi_app): no extension, then each case for the
+    talk's extension and for 0.6."""
+    bare = _app(page, FEATURE_FLAGS=dict(FLAGS))
+    variants = {"bare": Variant("bare", "bare view, no extension",
+                                wsgi_call(bare), baseline=True, app=bare)}
+    for ext, mod, who in [("talk", talk, "talk"), ("06", ff06, "0.6")]:
+        views = _views(mod)
+        for case, label, checks in FLAG_CASES:
+            app = _flags_app(ext, views[case])
+            name = f"{ext}_{case}"
+            variants[name] = Variant(name, f"{who}: {label}", wsgi_call(app),
+                                     checks=checks, app=app)
+    return variants
+
+
+def _in_request(app: Flask) -> Callable[[], AbstractContextManager]:
+    """A context factory: push a request context for *app* and send
+    request_started, as Flask does before a view, so the talk's extension
+    takes its per-request snapshot."""
+    @contextmanager
+    def context() -> Iterator[None]:
+        with app.test_request_context("/"):
+            request_started.send(app)
+            yield
+    return context
+
+
+def _new_request(app: Flask) -> Callable[[], None]:
+    """A setup step (untimed): send request_started again, so the next
+    check is the first of a new request (a fresh snapshot for the talk's
+    extension; 0.6 has no receiver)."""
+    def setup() -> None:
+        request_started.send(app)
+    return setup
+
+
+def flag_call_variants() -> dict[str, dict[str, Variant]]:
+    """is_active called directly inside a pushed request context; per
+    group, 0.6 is the baseline. "first" checks run after a fresh
+    request_started (untimed setup); "again" repeats a check already made
+    in the request (the talk's cached answer). Same FEATURE_FLAGS as the
+    request benchmarks."""
+    apps = {ext: _app(page, FEATURE_FLAGS=dict(FLAGS)) for ext in ("talk",
+                                                                  "06")}
+    talk.FeatureFlag(apps["talk"])
+    ff06.FeatureFlag(apps["06"])
+
+    def variant(name, label, ext, flag, first=True, baseline=False):
+        app = apps[ext]
+        mod = talk if ext == "talk" else ff06
+        return Variant(name, label, lambda: mod.is_active(flag),
+                       baseline=baseline, app=app, context=_in_request(app),
+                       setup=_new_request(app) if first else None)
+
+    return {
+        FLAG_ON: {v.name: v for v in [
+            variant("06_on", "0.6: is_active, flag on", "06", ON_FLAG,
+                    baseline=True),
+            variant("talk_first", "talk: first check in a request", "talk",
+                    ON_FLAG),
+            variant("talk_repeat", "talk: same flag again (cached)", "talk",
+                    ON_FLAG, first=False),
+        ]},
+        FLAG_MISSING: {v.name: v for v in [
+            variant("06_missing", "0.6: is_active, missing flag", "06",
+                    MISSING_FLAG, baseline=True),
+            variant("talk_missing", "talk: first check, missing flag", "talk",
+                    MISSING_FLAG),
+        ]},
+    }

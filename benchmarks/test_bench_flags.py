@@ -1,0 +1,85 @@
+"""What a feature-flag check costs inside a request: the talk's is_active
+(demos/flask_flags.py) against Flask-FeatureFlags 0.6.
+
+Each test asserts behaviour (the right answer), never a time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import bench_variants as bv
+from bench_paired import ROUNDS, run_paired
+
+REQUEST_NAMES = ["bare"] + [f"{ext}_{case}" for ext in ("talk", "06")
+                            for case, _, _ in bv.FLAG_CASES]
+EXPECTED_TEXT = {"bare": "Hello", "installed": "Hello", "one": "on=True",
+                 "hundred": f"count={bv.HUNDRED}", "missing": "on=False",
+                 "view": "Hello"}
+CALL_GROUPS = {bv.FLAG_ON: True, bv.FLAG_MISSING: False}
+
+
+@pytest.fixture(scope="module")
+def request_variants():
+    return bv.flag_request_variants()
+
+
+@pytest.fixture(scope="module")
+def call_variants():
+    return bv.flag_call_variants()
+
+
+@pytest.mark.parametrize("name", REQUEST_NAMES)
+def test_flag_request(benchmark, request_variants, name):
+    variant = request_variants[name]
+    benchmark.group = bv.FLAGS_REQUEST
+    benchmark.extra_info.update(variant.info())
+    benchmark(variant.call)
+    response = variant.app.test_client().get("/")
+    assert response.status_code == 200
+    case = name.partition("_")[2] or name
+    assert EXPECTED_TEXT[case] in response.get_data(as_text=True)
+
+
+#: Rounds of one call each for the is_active benchmarks (each round has
+#: its own untimed setup, so pytest-benchmark cannot batch the calls).
+CALL_ROUNDS, CALL_WARMUP = 20_000, 2_000
+
+
+@pytest.mark.parametrize("name", ["06_on", "talk_first", "talk_repeat",
+                                  "06_missing", "talk_missing"])
+def test_flag_call(benchmark, call_variants, name):
+    group = bv.FLAG_MISSING if "missing" in name else bv.FLAG_ON
+    variant = call_variants[group][name]
+    benchmark.group = group
+    benchmark.extra_info.update(variant.info())
+    with variant.context():
+        variant.call()  # asked once: "again" is then a cached answer
+        answer = benchmark.pedantic(variant.call, setup=variant.setup,
+                                    rounds=CALL_ROUNDS,
+                                    warmup_rounds=CALL_WARMUP)
+    assert answer is CALL_GROUPS[group]
+
+
+#: Paired runs: (group, variant names, mode). The two 100-check requests
+#: take turns with the bare view only, so their extra work does not slow
+#: the light variants' turns.
+LIGHT = [n for n in REQUEST_NAMES if not n.endswith("_hundred")]
+PAIRED = {
+    "request": (bv.FLAGS_REQUEST, LIGHT, "call"),
+    "hundred": (bv.FLAGS_REQUEST, ["bare", "talk_hundred", "06_hundred"],
+                "call"),
+    "on": (bv.FLAG_ON, ["06_on", "talk_first", "talk_repeat"], "block"),
+    "missing": (bv.FLAG_MISSING, ["06_missing", "talk_missing"], "block"),
+}
+
+
+@pytest.mark.parametrize("run", sorted(PAIRED))
+def test_paired_flags(benchmark, request_variants, call_variants, run):
+    group, names, mode = PAIRED[run]
+    variants = (request_variants if group == bv.FLAGS_REQUEST
+                else call_variants[group])
+    runner = run_paired(benchmark, group, {n: variants[n] for n in names},
+                        mode=mode)
+    rounds = 1 if benchmark.disabled else ROUNDS
+    assert {len(times) for times in runner.per_call.values()} == {rounds}
