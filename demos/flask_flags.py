@@ -71,6 +71,7 @@ EXTENSION_NAME = "flask_flags"
 _G_NAME = "_flask_flags"  # our attribute on g, prefixed with our name
 
 Handler = Callable[[str], bool]
+Answer = tuple[bool, "str | None"]  # (active, name of deciding handler)
 
 
 class StopCheckingFeatureFlags(Exception):
@@ -96,11 +97,13 @@ class _AppState:
     handlers: list[Handler]
 
 
-@dataclass
+@dataclass(slots=True)
 class _RequestFlags:
-    """One request's state, kept in ``g``: a frozen copy of the flags and
-    the answers so far, ``{name: (active, name of deciding handler)}``."""
+    """One request's state, kept in ``g``: the app, a frozen copy of its
+    flags and the answers so far, ``{name: (active, deciding handler)}``
+    (the handler's name, or None when no handler said yes or stop)."""
 
+    app: Flask
     flags: dict[str, bool]
     answers: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
 
@@ -149,7 +152,7 @@ def _take_snapshot(app: Flask, **extra: object) -> None:
     """request_started receiver: freeze this request's flags in g.
     TypeError if FEATURE_FLAGS was made invalid since init_app."""
     flags = _checked_copy(app)
-    setattr(g, _G_NAME, _RequestFlags(flags))
+    setattr(g, _G_NAME, _RequestFlags(app, flags))
 # [end:snapshot]
 
 
@@ -164,11 +167,11 @@ def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6's name)
     if not has_app_context():
         log.warning("%r checked outside an app context: off", feature)
         return False
-    snapshot = g.get(_G_NAME)
+    snapshot = getattr(g._get_current_object(), _G_NAME, None)
     if snapshot is not None:
         flags = snapshot.flags
     else:
-        flags = _checked_copy(current_app)
+        flags = _checked_copy(current_app._get_current_object())
     try:
         return flags[feature]
     except KeyError:
@@ -182,48 +185,54 @@ def is_active(feature: str) -> bool:
     if not has_app_context():
         log.warning("%r checked outside an app context: off", feature)
         return False
-    snapshot = g.get(_G_NAME)
-    if snapshot is not None and feature in snapshot.answers:
-        return snapshot.answers[feature][0]
-    active, decider = _ask_handlers(feature)
-    if snapshot is not None:
-        snapshot.answers[feature] = (active, decider)
-    return active
+    ctx_g = g._get_current_object()  # one proxy lookup, not three
+    snapshot = getattr(ctx_g, _G_NAME, None)
+    if snapshot is None:  # an app context without a request
+        app = current_app._get_current_object()
+        return _ask_handlers(feature, app)[0]
+    answer = snapshot.answers.get(feature)
+    if answer is None:
+        answer = _ask_handlers(feature, snapshot.app)
+        snapshot.answers[feature] = answer
+    return answer[0]
 # [end:is-active]
 
 
 # [start:chain]
-def _ask_handlers(feature: str) -> tuple[bool, str | None]:
-    state, found = _state(), False
+def _ask_handlers(feature: str, app: Flask) -> Answer:
+    state, found = _state(app), False
     for handler in state.handlers:
-        name = getattr(handler, "__name__", repr(handler))
         try:
             if handler(feature):
-                return True, name
+                return True, _name(handler)
             found = True
         except StopCheckingFeatureFlags:
-            return False, name
+            return False, _name(handler)
         except NoFeatureFlagFound:
             pass
         except Exception:
+            name = _name(handler)
             log.exception("handler %s raised: %r off", name, feature)
             return False, name
     if not found:
-        _report_missing(state, feature)
+        _report_missing(state, feature, app)
     return False, None
 # [end:chain]
 
 
-def _report_missing(state: _AppState, feature: str) -> None:
-    """No handler knows *feature*: raise KeyError if the app is in debug
+def _report_missing(state: _AppState, feature: str, app: Flask) -> None:
+    """No handler knows *feature*: raise KeyError if *app* is in debug
     mode and ``RAISE_ERROR_ON_MISSING_FEATURES`` is set, else log it and
     send ``missing_feature``."""
-    message = f"No feature flag defined for {feature!r}"
-    app = current_app
     if app.debug and app.config.get(RAISE_ERROR_ON_MISSING_FEATURES):
-        raise KeyError(message)
-    log.info(message)
+        raise KeyError(f"No feature flag defined for {feature!r}")
+    log.info("No feature flag defined for %r", feature)
     missing_feature.send(state.extension, feature=feature)
+
+
+def _name(handler: Handler) -> str:
+    """A handler's name for logs and the debug toolbar."""
+    return getattr(handler, "__name__", None) or repr(handler)
 
 
 # [start:decorator]
@@ -275,18 +284,22 @@ def _checked_copy(app: Flask) -> dict[str, bool]:
     the check, so another thread changing the config cannot break it.
     """
     flags = app.config.get(FEATURE_FLAGS_CONFIG, {})
-    where = f"app {app.name!r}: config[{FEATURE_FLAGS_CONFIG!r}]"
     if not isinstance(flags, Mapping):
-        raise TypeError(f"{where} must be a mapping of flag name to bool, "
-                        f"not {type(flags).__name__}")
+        raise TypeError(f"{_where(app)} must be a mapping of flag name to "
+                        f"bool, not {type(flags).__name__}")
     copy = dict(flags)
     for name, value in copy.items():
         if not isinstance(name, str):
-            raise TypeError(f"{where}: flag name {name!r} is not a string")
-        if not isinstance(value, bool):
-            raise TypeError(f"{where}[{name!r}] must be True or False, "
+            raise TypeError(f"{_where(app)}: flag name {name!r} is not a "
+                            "string")
+        if value is not True and value is not False:
+            raise TypeError(f"{_where(app)}[{name!r}] must be True or False, "
                             f"not {value!r}")
     return copy
+
+
+def _where(app: Flask) -> str:
+    return f"app {app.name!r}: config[{FEATURE_FLAGS_CONFIG!r}]"
 
 
 def _callable(function: object) -> Handler:

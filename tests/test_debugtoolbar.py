@@ -57,7 +57,7 @@ def test_panel_without_flags(client):
 
 def test_panel_content_escapes(app):
     with app.test_request_context():
-        g._flask_flags = _RequestFlags({}, {"<b>x</b>": (True, "h&h")})
+        g._flask_flags = _RequestFlags(app, {}, {"<b>x</b>": (True, "h&h")})
         panel = FeatureFlagsPanel(jinja_env=toolbar.jinja_env)
         html = panel.content()
     assert rows(html) == [["&lt;b&gt;x&lt;/b&gt;", "True", "h&amp;h"]]
