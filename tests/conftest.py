@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,10 +42,27 @@ def build_slides(source: Path, target: Path) -> subprocess.CompletedProcess:
     )
 
 
+def copy_talk(folder: Path) -> Path:
+    """A copy of talk/ in *folder* whose includes point at the real demos/.
+
+    The build writes the checkpoint diffs to ``../build/generated`` beside
+    the source, so building a copy writes them under *folder*, not the repo.
+    """
+    talk = folder / "talk"
+    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns("__pycache__"))
+    demos = (ROOT / "demos").as_posix()
+    for rst in talk.glob("*.rst"):
+        rst.write_text(rst.read_text(encoding="utf-8").replace(
+            "../demos/", f"{demos}/"), encoding="utf-8")
+    return talk
+
+
 @pytest.fixture(scope="session")
 def built_deck(tmp_path_factory) -> Path:
-    """The real deck, built once per session; returns its index.html path."""
-    target = tmp_path_factory.mktemp("deck") / "slides"
-    result = build_slides(TALK / "index.rst", target)
+    """The real deck, built once per session from a copy of talk/ (see
+    copy_talk); returns its index.html path."""
+    folder = tmp_path_factory.mktemp("deck")
+    target = folder / "slides"
+    result = build_slides(copy_talk(folder) / "index.rst", target)
     assert result.returncode == 0, result.stderr
     return target / "index.html"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TALK, build_slides
+from conftest import ROOT, TALK, build_slides, copy_talk
 
 DEMOS = ROOT / "demos"
 STEP = re.compile(r'<div class="step\b([^"]*)"[^>]*>(.*?)(?=<div class="step\b|\Z)',
@@ -82,16 +81,6 @@ def test_each_section_file_is_included_in_order():
 
 # --- the strict build -------------------------------------------------------
 
-def copy_talk(tmp_path: Path) -> Path:
-    """A copy of talk/ whose includes point at the real demos/."""
-    talk = tmp_path / "talk"
-    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns("__pycache__"))
-    for rst in talk.glob("*.rst"):
-        rst.write_text(rst.read_text(encoding="utf-8").replace(
-            "../demos/", f"{DEMOS.as_posix()}/"), encoding="utf-8")
-    return talk
-
-
 def break_file(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
@@ -113,6 +102,10 @@ BAD_INPUTS = {
                           "05_go_forth.rst:"),
     "missing css file": ("index.rst", ":css: theme/projector.css",
                          ":css: theme/missing.css", "missing.css"),
+    "live-coding diff on no slide": ("03_feature_flags.rst",
+                                     "generated/step06-step07.diff",
+                                     "generated/step06-step99.diff",
+                                     "step06-step07.diff"),
 }
 
 

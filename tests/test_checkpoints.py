@@ -1,0 +1,335 @@
+"""demos/checkpoints/: the live-coded build-up of the feature-flag extension.
+
+Each checkpoint is imported from its file, fresh for every test, and the
+behaviour it adds is checked on it and on every later checkpoint; the same
+check must fail on the checkpoint before, so each step really adds it. The
+finished checkpoint must agree with demos/flask_flags.py where they
+overlap, and the diffs on the slides must be difflib's diffs of the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as htmllib
+import importlib.util
+import itertools
+import pkgutil
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from flask import Flask, render_template_string
+
+import demos
+from conftest import ROOT, TALK
+from demos import flask_flags
+
+CHECKPOINTS = ROOT / "demos" / "checkpoints"
+FILES = sorted(CHECKPOINTS.glob("step*.py"))
+_counter = itertools.count()
+
+
+def load(path: Path) -> ModuleType:
+    """Import the checkpoint at *path* as a new module (fresh app, config)."""
+    name = f"_checkpoint_{path.stem}_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # Flask finds its root path through it
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def checkpoint(number: int) -> ModuleType:
+    """Checkpoint *number* (1-based), freshly imported."""
+    return load(FILES[number - 1])
+
+
+# --- what each step adds ------------------------------------------------------
+# A check takes a freshly imported checkpoint and raises AssertionError or
+# AttributeError when the behaviour is missing.
+
+OFFER = "Try the new checkout."
+
+
+def hello(module):
+    response = module.app.test_client().get("/")
+    assert response.status_code == 200
+    assert "Hello World!" in response.get_data(as_text=True)
+
+
+def flag_from_config(module):
+    app = module.app
+    client = app.test_client()
+    app.config["FEATURE_FLAGS"] = {"new_checkout": False}
+    assert OFFER not in client.get("/").get_data(as_text=True)
+    app.config["FEATURE_FLAGS"]["new_checkout"] = True
+    assert OFFER in client.get("/").get_data(as_text=True)
+
+
+def missing_flag_is_off(module):
+    is_active = module.is_active
+
+    @module.app.route("/missing")
+    def missing():
+        return {"on": is_active("no_such_flag")}
+
+    assert module.app.test_client().get("/missing").json == {"on": False}
+
+
+def checkout_route(module):
+    module.app.config["FEATURE_FLAGS"]["new_checkout"] = True
+    response = module.app.test_client().get("/checkout")
+    assert response.status_code == 200
+    assert response.text == "The new one-click checkout."
+    decorator = module.is_active_feature("new_checkout")
+    assert callable(decorator)
+
+
+def checkout_404_while_off(module):
+    app = module.app
+
+    @app.route("/also")
+    @module.is_active_feature("new_checkout")
+    def also():  # a second decorated view: needs functools.wraps
+        return "also"
+
+    client = app.test_client()
+    assert client.get("/checkout").status_code == 404
+    assert client.get("/also").status_code == 404
+    app.config["FEATURE_FLAGS"]["new_checkout"] = True
+    assert client.get("/checkout").status_code == 200
+    assert client.get("/also").text == "also"
+
+
+def jinja_test(module):
+    app = module.app
+    assert "active_feature" in app.jinja_env.tests
+
+    @app.route("/page")
+    def page():
+        return render_template_string(
+            "{{ 'new_checkout' is active_feature }}")
+
+    client = app.test_client()
+    assert client.get("/page").text == "False"
+    app.config["FEATURE_FLAGS"]["new_checkout"] = True
+    assert client.get("/page").text == "True"
+
+
+def snapshot_per_request(module):
+    app = module.app
+
+    @app.route("/flip")
+    def flip():
+        before = module.is_active("new_checkout")
+        app.config["FEATURE_FLAGS"]["new_checkout"] = not before
+        return {"before": before, "after": module.is_active("new_checkout")}
+
+    client = app.test_client()
+    assert client.get("/flip").json == {"before": False, "after": False}
+    # the next request sees the flip
+    assert client.get("/flip").json == {"before": True, "after": True}
+
+
+def extension_class(module):
+    flags = module.flags
+    assert module.app.extensions["flask_flags"] is flags
+    other = Flask("other")
+    other.config["FEATURE_FLAGS"] = {"new_checkout": True}
+    flags.init_app(other)
+    bare = Flask("bare")
+    flags.init_app(bare)
+    assert bare.config["FEATURE_FLAGS"] == {}
+
+    for app, expected in ((other, True), (module.app, False), (bare, False)):
+        app.add_url_rule("/state", "state", lambda: {
+            "on": module.is_active("new_checkout")})
+        assert app.test_client().get("/state").json == {"on": expected}
+
+
+#: What each checkpoint adds, in order: one entry per file.
+ADDS: dict[str, list[Callable[[ModuleType], None]]] = {
+    "step01_seven_lines.py": [hello],
+    "step02_config_flags.py": [flag_from_config, missing_flag_is_off],
+    "step03_decorator.py": [checkout_route],
+    "step04_decorator_404.py": [checkout_404_while_off],
+    "step05_jinja_test.py": [jinja_test],
+    "step06_signal_snapshot.py": [snapshot_per_request],
+    "step07_extension.py": [extension_class],
+}
+#: (checkpoint number, check) for what that checkpoint adds...
+ADDED = [(number, check) for number, checks in enumerate(ADDS.values(), 1)
+         for check in checks]
+#: ...and for everything it has: what it and the ones before it added.
+HAS = [(number, check) for number in range(1, len(ADDS) + 1)
+       for added, check in ADDED if added <= number]
+
+
+def _id(value: object) -> str:
+    return getattr(value, "__name__", str(value))
+
+
+def test_the_series_is_numbered_and_every_file_is_checked():
+    assert [path.name for path in FILES] == list(ADDS)
+    assert [int(path.name[4:6]) for path in FILES] == list(
+        range(1, len(FILES) + 1))
+    assert 5 <= len(FILES) <= 8
+
+
+@pytest.mark.parametrize(("number", "check"), HAS, ids=_id)
+def test_checkpoint_has_everything_added_so_far(number, check):
+    check(checkpoint(number))
+
+
+@pytest.mark.parametrize(("number", "check"),
+                         [(n, c) for n, c in ADDED if n > 1], ids=_id)
+def test_the_checkpoint_before_lacks_what_a_step_adds(number, check):
+    with pytest.raises((AssertionError, AttributeError)):
+        check(checkpoint(number - 1))
+
+
+def test_step03_decorator_is_a_pass_through():
+    module = checkpoint(3)
+    assert module.app.test_client().get("/checkout").status_code == 200
+    view = module.checkout
+    assert module.is_active_feature("anything")(view) is view
+
+
+def test_the_first_checkpoint_is_the_seven_line_app():
+    hello_py = (ROOT / "demos" / "hello.py").read_text(encoding="utf-8")
+    seven = hello_py.split("# [start:seven-lines]\n")[1].split(
+        "# [end:seven-lines]")[0]
+    assert FILES[0].read_text(encoding="utf-8") == seven
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_checkpoint_is_a_small_runnable_file(path):
+    source = path.read_text(encoding="utf-8")
+    compile(source, str(path), "exec")
+    assert re.search(r"^app = Flask\(__name__\)$", source, re.M)
+    assert max(len(line) for line in source.splitlines()) <= 79
+    assert "SECRET_KEY" not in source and "0.0.0.0" not in source
+
+
+def test_checkpoints_are_not_demo_modules():
+    assert not (CHECKPOINTS / "__init__.py").exists()
+    names = {info.name for info in pkgutil.iter_modules(demos.__path__)}
+    assert "checkpoints" not in names
+
+
+# --- the finished checkpoint against demos/flask_flags.py ----------------------
+
+def observe(ext) -> dict:
+    """Run the behaviour both extensions share through *ext*; return what
+    was seen. *ext* offers FeatureFlag().init_app, is_active,
+    is_active_feature(name) and the active_feature Jinja test."""
+    app = Flask(__name__)
+    app.config["FEATURE_FLAGS"] = {"on": True, "off": False}
+    flags = ext.FeatureFlag()
+    flags.init_app(app)
+
+    @app.route("/gated")
+    @ext.is_active_feature("off")
+    def gated():
+        return "gated"
+
+    @app.route("/open")
+    @ext.is_active_feature("on")
+    def open_page():
+        return "open"
+
+    @app.route("/checks")
+    def checks():
+        names = ["on", "off", "missing"]
+        before = {name: ext.is_active(name) for name in names}
+        flags_now = app.config["FEATURE_FLAGS"]
+        flags_now["on"], flags_now["off"] = not flags_now["on"], True
+        after = {name: ext.is_active(name) for name in names}
+        page = render_template_string(
+            "{% for n in names %}{{ n }}={{ n is active_feature }} "
+            "{% endfor %}", names=names)
+        return {"before": before, "after": after, "page": page}
+
+    client = app.test_client()
+    seen = {
+        "gated": client.get("/gated").status_code,
+        "open": (client.get("/open").status_code, client.get("/open").text),
+        "first": client.get("/checks").json,
+        "second": client.get("/checks").json,
+        "gated later": client.get("/gated").status_code,
+    }
+    other = Flask(__name__)
+    flags.init_app(other)
+    other.add_url_rule("/", "index", lambda: render_template_string(
+        "{{ 'on' is active_feature }}"))
+    seen["other app"] = (other.config["FEATURE_FLAGS"],
+                         other.test_client().get("/").text,
+                         "flask_flags" in other.extensions)
+    return seen
+
+
+def test_finished_checkpoint_behaves_like_flask_flags():
+    finished = checkpoint(len(FILES))
+    expected = observe(flask_flags)
+    assert observe(finished) == expected
+    # and the scenario is not vacuous
+    assert expected["gated"] == 404 and expected["open"] == (200, "open")
+    assert expected["first"]["after"] == {"on": True, "off": False,
+                                          "missing": False}
+    assert expected["second"]["before"]["on"] is False
+
+
+# --- the slides show exactly the diffs of the files ----------------------------
+
+def diff_blocks(index: Path) -> list[str]:
+    text = index.read_text(encoding="utf-8")
+    blocks = re.findall(r'<pre class="[^"]*\bcode diff\b[^"]*">(.*?)</pre>',
+                        text, re.S)
+    return [htmllib.unescape(re.sub(r"<[^>]+>", "", block))
+            for block in blocks]
+
+
+def test_slides_show_the_diff_of_each_pair_of_checkpoints(built_deck):
+    expected = [
+        "\n".join(difflib.unified_diff(
+            old.read_text(encoding="utf-8").splitlines(),
+            new.read_text(encoding="utf-8").splitlines(),
+            old.name, new.name, n=1, lineterm=""))
+        for old, new in zip(FILES, FILES[1:])]
+    shown = [block.rstrip("\n") for block in diff_blocks(built_deck)]
+    assert shown == expected
+
+
+def talk_build() -> ModuleType:
+    """talk/build.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location("_talk_build",
+                                                  TALK / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_diff_fits_a_slide():
+    build = talk_build()
+    for old, new in build.checkpoint_pairs(CHECKPOINTS):
+        lines = build.checkpoint_diff(old, new).splitlines()
+        assert len(lines) <= 20, (old.name, len(lines))
+        assert max(map(len, lines)) <= 70, old.name
+
+
+def test_a_step_too_big_for_a_slide_fails_the_build(tmp_path):
+    build = talk_build()
+    steps = tmp_path / "checkpoints"
+    steps.mkdir()
+    (steps / "step01_small.py").write_text("app = 1\n", encoding="utf-8")
+    (steps / "step02_big.py").write_text(
+        "app = 1\n" + "x = 2\n" * 30, encoding="utf-8")
+    with pytest.raises(build.BuildError, match=r"step01-step02.diff: 34 "
+                       r"lines.*step01_small.py to step02_big.py smaller"):
+        build.generate_diffs(tmp_path / "out", steps)
