@@ -30,6 +30,7 @@ from bench_groups import (CLIENT, FLAG_MISSING, FLAG_ON,  # noqa: F401
                           FLAGS_REQUEST, FLOOR, TIMING)
 from demos import flask_flags as talk
 from demos.decorators import add_timing_information
+import demos.debugtoolbar  # noqa: F401  loads the toolbar's panels first
 
 PAGE = "<!doctype html><html><body><p>Hello</p></body></html>"
 HEADER = "X-Runtime"

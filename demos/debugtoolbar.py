@@ -21,6 +21,14 @@ from flask import (Blueprint, current_app, g, render_template,
 from flask_debugtoolbar import DebugToolbarExtension
 from flask_debugtoolbar.panels import DebugPanel
 
+# Flask-DebugToolbar 0.16's template and SQLAlchemy panels add routes to the
+# toolbar's one shared blueprint when they are first imported, and Flask 3
+# refuses new routes on a blueprint an app has registered already. Import
+# them now, before any toolbar app exists (the first one can come from any
+# module: the benchmarks build one too).
+import flask_debugtoolbar.panels.sqlalchemy  # noqa: E402,F401  isort:skip
+import flask_debugtoolbar.panels.template  # noqa: E402,F401  isort:skip
+
 from demos._common import add_index, new_app
 from demos.feature_flags import preview_handler
 from demos.flask_flags import FeatureFlag
