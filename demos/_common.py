@@ -26,8 +26,16 @@ def new_app(import_name: str, test_config: Mapping[str, Any] | None = None,
     environment variable of that name, else a random per-process key.
     Debug stays off unless asked for (``flask run --debug``).
     *app_class* is the class to build: ``Flask`` or a subclass of it.
+    The instance folder (where demos keep their SQLite files) is Flask's
+    default, ``instance/`` in the checkout, unless the environment variable
+    ``DEMOS_INSTANCE_PATH`` names another folder (the tests and
+    ``python -m demos tour`` use a temporary one).
     """
-    app = app_class(import_name, instance_relative_config=True)
+    instance_path = os.environ.get("DEMOS_INSTANCE_PATH") or None
+    if instance_path is not None:
+        instance_path = os.path.abspath(instance_path)
+    app = app_class(import_name, instance_relative_config=True,
+                    instance_path=instance_path)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY") or _PROCESS_SECRET,
         **defaults,

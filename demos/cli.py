@@ -28,10 +28,12 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import os
 import pkgutil
 import re
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -323,6 +325,17 @@ def tour(module: ModuleType, out=None) -> int:
     mode, so a view that raises answers 500) and print each one. Returns
     the number of requests sent."""
     out = out or sys.stdout
+    if os.environ.get("DEMOS_INSTANCE_PATH"):
+        return _tour(module, out)
+    with tempfile.TemporaryDirectory(prefix="demos-tour-") as instance:
+        os.environ["DEMOS_INSTANCE_PATH"] = instance  # leave no database
+        try:
+            return _tour(module, out)
+        finally:
+            del os.environ["DEMOS_INSTANCE_PATH"]
+
+
+def _tour(module: ModuleType, out) -> int:
     app = module.create_app({"TESTING": False})
     raised: list[BaseException] = []
 

@@ -1,4 +1,4 @@
-"""The real Flask-FeatureFlags 0.6, from PyPI, on Flask 3.1 (section 3).
+"""The real Flask-FeatureFlags 0.6, from PyPI, on Flask 3.1 (talk section 3).
 
 Its core still works: ``FeatureFlag(app)``, ``FEATURE_FLAGS``, the view
 decorator and the ``active_feature`` Jinja test. Its ``contrib`` modules

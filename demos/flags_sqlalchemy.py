@@ -57,6 +57,12 @@ def init_flags(app):
 # [end:handler]
 
 
+#: What ``python -m demos tour flags_sqlalchemy`` sends: flip a flag stored
+#: in the table and watch the checkout answer change.
+TOUR = ["/", "/flags", "/checkout", ("POST", "/flags/new_checkout/toggle"),
+        "/checkout", "/labs"]
+
+
 def create_app(test_config=None):
     """Return the table-flags demo app (database: demos/sqlalchemy_hooks)."""
     app = new_app(__name__, test_config,

@@ -208,6 +208,12 @@ def journal():
     return {"journal": list(current_app.extensions[EXTENSION_NAME].journal)}
 
 
+#: What ``python -m demos tour sqlalchemy_hooks`` sends: a good write, one
+#: that fails half-way (rolled back), and the journal of session events.
+TOUR = ["/", ("POST", "/notes", {"text": "hello"}), ("POST", "/notes/fail"),
+        ("POST", "/notes/conflict"), "/notes", "/journal"]
+
+
 def create_app(test_config=None):
     """Return the SQLAlchemy hooks demo app (database: see the module)."""
     app = new_app(__name__, test_config)

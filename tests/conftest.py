@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TALK = ROOT / "talk"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demos_instance_path(tmp_path_factory):
+    """Demos keep SQLite files in their instance folder: point it at a temp
+    folder for the whole session (subprocesses inherit it), so no test
+    writes into the checkout."""
+    folder = tmp_path_factory.mktemp("instance")
+    old = os.environ.get("DEMOS_INSTANCE_PATH")
+    os.environ["DEMOS_INSTANCE_PATH"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("DEMOS_INSTANCE_PATH", None)
+    else:
+        os.environ["DEMOS_INSTANCE_PATH"] = old
 
 
 @pytest.fixture
