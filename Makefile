@@ -7,9 +7,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   ?= 8000
+# decktape (PDF export) from npm, pinned by package-lock.json; Chromium is
+# Debian's, so puppeteer must not download one.
+NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present test bench clean
+.PHONY: help slides present rehearse pdf screenshots test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -28,14 +31,37 @@ $(STAMP): pyproject.toml constraints.txt
 slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any warning fails)
 	@$(PY) talk/build.py
 
-present: $(STAMP) ## Serve the deck on 127.0.0.1:$(PORT) and rebuild on change
-	$(VENV)/bin/hovercraft -p $(HOST):$(PORT) talk/index.rst
+present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
+	$(PY) talk/present.py --host $(HOST) --port $(PORT) talk/index.rst
+
+rehearse: $(STAMP) ## Per section: planned minutes, steps, notes words, speaking time (130 wpm)
+	@$(PY) talk/rehearse.py proposal.md talk
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || \
+	  { echo "npm not found: apt-get install npm (decktape, the PDF exporter, comes from npm)"; exit 1; }
+	@echo "Installing decktape into node_modules (first run only)"
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step)
+	@$(PY) talk/pdf.py build/slides/index.html build/slides.pdf
+
+screenshots: slides ## One PNG per step, as the projector shows it, in build/screenshots/
+	@$(PY) talk/screenshots.py build/slides/index.html build/screenshots
 
 test: $(STAMP) ## Run the test suite (benchmarks run once, untimed)
 	$(PY) -m pytest --benchmark-disable
 
-bench: $(STAMP) ## Run the benchmarks and print the table
-	$(PY) -m pytest benchmarks --benchmark-only
+bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/benchmarks.svg
+	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \
+	  --benchmark-storage=benchmarks/results \
+	  --benchmark-save=$$(date -u +%Y%m%dT%H%M%SZ) \
+	  --benchmark-min-time=0.0002 --benchmark-max-time=1.0 \
+	  --benchmark-min-rounds=20 --benchmark-warmup=on \
+	  --benchmark-warmup-iterations=2000 --benchmark-disable-gc \
+	  --benchmark-sort=name --benchmark-columns=median,iqr,rounds,iterations
+	$(PY) benchmarks/report.py
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf build .pytest_cache

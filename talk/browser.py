@@ -1,0 +1,91 @@
+"""Debian's Chromium, driven by playwright, for the deck's tools and tests.
+
+Used by talk/screenshots.py, talk/pdf.py and tests/test_browser.py. Never
+downloads a browser (no ``playwright install``): it runs the executable in
+``CHROMIUM`` (``/usr/bin/chromium``, Debian's ``chromium`` package), headless,
+with the arguments in ``CHROME_ARGS``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Debian's Chromium; override with DECK_CHROMIUM=/path/to/chromium.
+CHROMIUM = Path(os.environ.get("DECK_CHROMIUM", "/usr/bin/chromium"))
+#: No sandbox (containers, CI as root), no GPU, and no traffic of its own.
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: The projector: impress.js scales the deck to fit, 1:1 at this size.
+VIEWPORT = {"width": 1024, "height": 768}
+
+#: Installed before the deck's scripts run: records every step impress.js
+#: enters, in order, in ``window.__deckEntered``.
+RECORD_STEPS = """
+window.__deckEntered = [];
+document.addEventListener("impress:stepenter", function (event) {
+    window.__deckEntered.push(event.target.id);
+}, true);
+"""
+
+#: True once impress.js has started and entered its first step.
+DECK_READY = """() => document.body.classList.contains("impress-enabled")
+    && window.__deckEntered && window.__deckEntered.length > 0"""
+
+#: True when no CSS transition or animation is running any more.
+IDLE = """() => document.getAnimations()
+    .every(a => a.playState !== "running" && a.playState !== "pending")"""
+
+#: Keys that move to the next step, used in turn.
+NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
+
+
+def launch(playwright):
+    """Start headless Debian Chromium; raises FileNotFoundError if missing."""
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found (apt-get install chromium)")
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+
+
+def open_deck(context, url, prepare=None):
+    """Open the deck at *url* (an index.html path or a URL) in a new page.
+
+    *prepare*, if given, is called with the new page before it loads (to
+    attach listeners). Returns the page once impress.js has entered the
+    first step and every transition has finished.
+    """
+    page = context.new_page()
+    if prepare is not None:
+        prepare(page)
+    page.add_init_script(RECORD_STEPS)
+    if isinstance(url, Path):
+        url = url.resolve().as_uri()
+    page.goto(url)
+    page.wait_for_function(DECK_READY)
+    page.wait_for_function(IDLE)
+    return page
+
+
+def step_ids(page) -> list[str]:
+    """Ids of the deck's steps, in the order impress.js visits them."""
+    return page.eval_on_selector_all("#impress .step", "els => els.map(e => e.id)")
+
+
+def next_step(page, key: str = NEXT_KEYS[0], timeout: float = 5_000) -> str:
+    """Press *key*, wait for the next impress:stepenter and the transition.
+
+    Returns the id of the step entered.
+    """
+    before = page.evaluate("window.__deckEntered.length")
+    page.keyboard.press(key)
+    page.wait_for_function(f"window.__deckEntered.length > {before}",
+                           timeout=timeout)
+    page.wait_for_function(IDLE, timeout=timeout)
+    return page.evaluate("window.__deckEntered[window.__deckEntered.length - 1]")

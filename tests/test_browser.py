@@ -1,0 +1,549 @@
+"""The built deck in a real browser, as the projector shows it (1024x768).
+
+Debian's Chromium (/usr/bin/chromium) is driven by playwright; no browser is
+ever downloaded. Without Chromium these tests are skipped (an attendee's
+laptop), except in CI (CI=true), where they fail instead.
+
+One walk through the deck with the keyboard (module fixture ``walk``) records,
+for every step, what impress.js entered, what overflows, the rendered font
+sizes, the colours and the footer; the tests below check those records.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from conftest import TALK
+
+sys.path.insert(0, str(TALK))
+import browser as deck  # noqa: E402  (talk/browser.py)
+
+pytestmark = pytest.mark.browser
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+#: Smallest rendered size, in CSS px of the 1024x768 window.
+MIN_CODE_PX = 18
+MIN_TEXT_PX = 24
+#: WCAG 2.x AA for normal text; asked of every text here, large or not.
+MIN_CONTRAST = 4.5
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip (laptop) or fail (CI) when something the tests need is missing."""
+    if not ok:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: not skipping)")
+        pytest.skip(reason)
+
+
+# --- colour maths (WCAG 2.x) ------------------------------------------------
+
+_RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)")
+
+
+def parse_colour(css: str) -> tuple[float, float, float, float]:
+    """``rgb(r, g, b)`` / ``rgba(r, g, b, a)`` / ``#rrggbb`` -> (r, g, b, a)."""
+    css = css.strip()
+    if css.startswith("#") and len(css) == 7:
+        return (int(css[1:3], 16), int(css[3:5], 16), int(css[5:7], 16), 1.0)
+    match = _RGB.fullmatch(css)
+    if not match:
+        raise ValueError(f"unsupported colour {css!r}")
+    r, g, b, a = match.groups()
+    alpha = 1.0 if a is None else (float(a[:-1]) / 100 if a.endswith("%") else float(a))
+    return (float(r), float(g), float(b), alpha)
+
+
+def over(top, bottom):
+    """Composite colour *top* (with alpha) over an opaque *bottom*."""
+    alpha = top[3]
+    return tuple(t * alpha + b * (1 - alpha) for t, b in zip(top[:3], bottom[:3])) + (1.0,)
+
+
+def flatten(backgrounds: list[str]):
+    """Backgrounds listed from the element outwards -> one opaque colour."""
+    colour = (255.0, 255.0, 255.0, 1.0)  # the canvas behind everything
+    for css in reversed(backgrounds):
+        colour = over(parse_colour(css), colour)
+    return colour
+
+
+def luminance(colour) -> float:
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground, background) -> float:
+    """WCAG contrast ratio, 1.0 to 21.0, of two opaque colours."""
+    lighter, darker = sorted((luminance(foreground), luminance(background)),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_maths():
+    white, black = parse_colour("#ffffff"), parse_colour("rgb(0, 0, 0)")
+    assert contrast(black, white) == pytest.approx(21.0)
+    assert contrast(white, white) == pytest.approx(1.0)
+    # #767676 is the lightest grey that passes AA on white; #777777 fails.
+    assert contrast(parse_colour("#767676"), white) == pytest.approx(4.54, abs=0.01)
+    assert contrast(parse_colour("#777777"), white) < MIN_CONTRAST
+    half_black = parse_colour("rgba(0, 0, 0, 0.5)")
+    assert flatten(["rgba(0, 0, 0, 0.5)"])[:3] == pytest.approx((127.5,) * 3)
+    assert over(half_black, white)[:3] == pytest.approx((127.5,) * 3)
+
+
+# --- in the browser ---------------------------------------------------------
+
+#: Run in the page while a step is shown: what overflows, is clipped, is too
+#: small, which colours are used, and what the footer says.
+MEASURE = """([minCode, minText]) => {
+    const W = window.innerWidth, H = window.innerHeight;
+    const step = document.querySelector("#impress .step.active");
+    const scale = step.getBoundingClientRect().width / step.offsetWidth;
+    const footer = document.getElementById("deck-footer");
+    const fr = footer ? footer.getBoundingClientRect() : null;
+    const label = (el) => {
+        let s = el.tagName.toLowerCase();
+        if (typeof el.className === "string" && el.className.trim()) {
+            s += "." + el.className.trim().split(/\\s+/).join(".");
+        }
+        const t = (el.textContent || "").replace(/\\s+/g, " ").trim();
+        return t ? `${s} "${t.slice(0, 45)}"` : s;
+    };
+    const round = (x) => Math.round(x * 10) / 10;
+    const backgrounds = (el) => {
+        const list = [];
+        for (let e = el; e; e = e.parentElement) {
+            const bg = getComputedStyle(e).backgroundColor;
+            if (bg === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(bg)) continue;
+            list.push(bg);
+            if (!bg.startsWith("rgba")) break;
+        }
+        return list;
+    };
+    const out = {id: step.id, scale, overflow: [], clipped: [], small: [],
+                 colours: [], footer: null,
+                 heading: (step.querySelector("h1, h2") || step).textContent
+                     .replace(/\\s+/g, " ").trim().slice(0, 60)};
+    for (const el of [step, ...step.querySelectorAll("*")]) {
+        if (el.closest(".notes") || el.getClientRects().length === 0) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        const by = {left: -r.left, top: -r.top, right: r.right - W, bottom: r.bottom - H};
+        for (const [side, px] of Object.entries(by)) {
+            if (px > 0.5) out.overflow.push(`${label(el)}: ${round(px)} px past the ${side} edge`);
+        }
+        if (fr && el !== step && el.textContent.trim() && r.bottom > fr.top + 0.5
+                && r.top < fr.bottom && r.right > fr.left && r.left < fr.right) {
+            out.overflow.push(`${label(el)}: ${round(r.bottom - fr.top)} px under the footer`);
+        }
+        const cs = getComputedStyle(el);
+        if (cs.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) {
+            out.clipped.push(`${label(el)}: ${el.scrollWidth - el.clientWidth} px cut off on the right`);
+        }
+        if (cs.overflowY !== "visible" && el.scrollHeight > el.clientHeight + 1) {
+            out.clipped.push(`${label(el)}: ${el.scrollHeight - el.clientHeight} px cut off at the bottom`);
+        }
+    }
+    const seen = new Set(), reported = new Set();
+    const texts = (rootEl, check) => {
+        const walker = document.createTreeWalker(rootEl, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const el = node.parentElement;
+            if (!node.nodeValue.trim() || el.closest(".notes")
+                    || el.getClientRects().length === 0) continue;
+            const cs = getComputedStyle(el);
+            if (check) {
+                const px = parseFloat(cs.fontSize) * scale;
+                const block = el.closest("pre, code, tt, kbd, samp");
+                const min = block ? minCode : minText;
+                const what = label(block || el);
+                if (px < min - 0.01 && !reported.has(what)) {
+                    reported.add(what);
+                    out.small.push(`${what}: ${round(px)} px ${block ? "code" : "text"} (min ${min})`);
+                }
+            }
+            const bgs = backgrounds(el);
+            const key = cs.color + "|" + bgs.join("|");
+            if (!seen.has(key)) {
+                seen.add(key);
+                out.colours.push({color: cs.color, backgrounds: bgs, what: label(el)});
+            }
+        }
+    };
+    texts(step, true);
+    if (footer) {
+        texts(footer, false);
+        const number = document.getElementById("slide-number");
+        out.footer = {
+            visible: fr.width > 0 && fr.top >= 0 && fr.bottom <= H + 0.5,
+            title: footer.querySelector(".deck-title").textContent,
+            section: footer.querySelector(".deck-section").textContent,
+            number: number ? number.textContent.trim() : null,
+            total: number ? number.getAttribute("data-total") : null,
+        };
+    }
+    return out;
+}"""
+
+
+@dataclass
+class Walk:
+    """What one keyboard walk through the deck saw."""
+    title: str
+    steps: list[dict]                 # id, classes, heading, notes: DOM order
+    entered: list[str]                # impress:stepenter, in order
+    active: list[str]                 # the .active step after each key
+    seen: list[dict] = field(default_factory=list)   # MEASURE per step
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def watch(page, errors: list[str]) -> None:
+    """Record the page's JavaScript errors and console errors in *errors*."""
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    page.on("console", lambda msg: errors.append(f"{page.url}: console: {msg.text}")
+            if msg.type == "error" else None)
+
+
+def block_network(context, requests: list[str], blocked: list[str],
+                  allowed: tuple[str, ...] = LOCAL_SCHEMES) -> None:
+    """Record every request; abort (and record) those not under *allowed*."""
+    def route(route):
+        url = route.request.url
+        if url.startswith(allowed):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+    context.on("request", lambda request: requests.append(request.url))
+    context.route("**/*", route)
+
+
+@pytest.fixture(scope="module")
+def pw():
+    require(deck.CHROMIUM.exists(),
+            f"{deck.CHROMIUM} not found: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in the test extra
+        require(False, "playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def chromium(pw):
+    browser = deck.launch(pw)
+    yield browser
+    browser.close()
+
+
+STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(s => ({
+    id: s.id, classes: Array.from(s.classList),
+    heading: ((s.querySelector("h1, h2") || s).textContent || "").replace(/\\s+/g, " ").trim(),
+    notes: ((s.querySelector(".notes") || {}).textContent || "").replace(/\\s+/g, " ").trim(),
+}))"""
+
+
+@pytest.fixture(scope="module")
+def walk(chromium, built_deck) -> Walk:
+    context = chromium.new_context(viewport=deck.VIEWPORT)
+    errors: list[str] = []
+    requests: list[str] = []
+    blocked: list[str] = []
+    block_network(context, requests, blocked)
+    try:
+        page = deck.open_deck(context, built_deck,
+                              prepare=lambda page: watch(page, errors))
+        steps = page.evaluate(STEPS_JS)
+        result = Walk(title=page.title(), steps=steps, entered=[], active=[],
+                      errors=errors, requests=requests, blocked=blocked)
+        for number in range(len(steps)):
+            if number:
+                deck.next_step(page, deck.NEXT_KEYS[number % len(deck.NEXT_KEYS)])
+            result.active.append(page.eval_on_selector(
+                "#impress .step.active", "el => el.id"))
+            result.seen.append(page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX]))
+        result.entered = page.evaluate("window.__deckEntered.slice()")
+    finally:
+        context.close()
+    return result
+
+
+def where(walk: Walk, number: int) -> str:
+    step = walk.steps[number]
+    return f"step {number + 1} #{step['id']} ({step['heading'][:50]!r})"
+
+
+def test_keyboard_visits_every_step_in_order(walk, built_deck):
+    html = built_deck.read_text(encoding="utf-8")
+    assert len(walk.steps) == html.count('<div class="step ') > 0
+    ids = [step["id"] for step in walk.steps]
+    assert len(set(ids)) == len(ids)
+    assert walk.entered == ids
+    assert walk.active == ids
+
+
+def test_no_javascript_error(walk):
+    assert walk.errors == []
+
+
+def test_no_request_leaves_the_machine(walk):
+    assert walk.blocked == []
+    assert [url for url in walk.requests if not url.startswith(LOCAL_SCHEMES)] == []
+    loaded = {url.rsplit("/", 1)[-1] for url in walk.requests}
+    assert {"index.html", "impress.js", "projector.css", "deck.js"} <= loaded
+
+
+def test_nothing_overflows_the_window(walk):
+    problems = [f"{where(walk, n)}: {issue}"
+                for n, seen in enumerate(walk.seen)
+                for issue in seen["overflow"] + seen["clipped"]]
+    assert problems == [], "\n".join(problems)
+
+
+def test_text_is_large_enough_for_the_back_row(walk):
+    assert all(seen["scale"] == pytest.approx(1.0, abs=0.01) for seen in walk.seen)
+    problems = [f"{where(walk, n)}: {issue}"
+                for n, seen in enumerate(walk.seen) for issue in seen["small"]]
+    assert problems == [], "\n".join(problems)
+
+
+def test_text_and_code_colours_meet_wcag_aa(walk):
+    problems = []
+    pairs = 0
+    for n, seen in enumerate(walk.seen):
+        for colour in seen["colours"]:
+            background = flatten(colour["backgrounds"])
+            ratio = contrast(over(parse_colour(colour["color"]), background), background)
+            pairs += 1
+            if ratio < MIN_CONTRAST:
+                problems.append(f"{where(walk, n)}: {colour['what']}: {colour['color']} "
+                                f"on {colour['backgrounds']}: {ratio:.2f}:1")
+    assert pairs > 10
+    assert problems == [], "\n".join(problems)
+
+
+def expected_sections(steps: list[dict]) -> list[str]:
+    sections, current = [], ""
+    for step in steps:
+        if "section-start" in step["classes"]:
+            current = step["heading"].split(":")[0].strip()
+        sections.append(current)
+    return sections
+
+
+def test_footer_shows_title_section_and_slide_number(walk):
+    total = str(len(walk.steps))
+    sections = expected_sections(walk.steps)
+    assert sum(1 for s in walk.steps if "section-start" in s["classes"]) >= 6
+    shown = [seen["footer"] for seen in walk.seen]
+    assert shown == [{"visible": True, "title": walk.title, "section": section,
+                      "number": str(n), "total": total}
+                     for n, section in enumerate(sections, start=1)]
+    assert walk.title == "Developing Flask Extensions"
+    assert all(sections[1:])  # every step after the title step has a section
+
+
+def test_every_step_has_notes_for_the_console(walk):
+    assert [where(walk, n) for n, s in enumerate(walk.steps) if not s["notes"]] == []
+
+
+PROBE = """(classes) => {
+    const pre = document.createElement("pre");
+    pre.className = "highlight code python";
+    for (const name of classes) {
+        const span = document.createElement("span");
+        span.className = name;
+        span.textContent = "token_" + name;
+        pre.appendChild(span);
+        pre.appendChild(document.createTextNode("\\n"));
+    }
+    document.querySelector("#impress .step.active").appendChild(pre);
+    return Array.from(pre.children).map(span => {
+        const list = [];
+        for (let e = span; e; e = e.parentElement) {
+            const bg = getComputedStyle(e).backgroundColor;
+            if (bg === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(bg)) continue;
+            list.push(bg);
+            if (!bg.startsWith("rgba")) break;
+        }
+        return {name: span.className, color: getComputedStyle(span).color,
+                backgrounds: list};
+    });
+}"""
+
+
+def test_every_pygments_token_colour_meets_wcag_aa(chromium, built_deck):
+    """Every token class of hovercraft's highlight.css, not only those the
+    deck uses today, is readable on the theme's code background."""
+    css = (built_deck.parent / "css" / "highlight.css").read_text(encoding="utf-8")
+    classes = sorted(set(re.findall(r"\.highlight \.(\w+)", css)))
+    assert len(classes) > 40
+    context = chromium.new_context(viewport=deck.VIEWPORT)
+    try:
+        page = deck.open_deck(context, built_deck)
+        tokens = page.evaluate(PROBE, classes)
+    finally:
+        context.close()
+    problems = []
+    for token in tokens:
+        background = flatten(token["backgrounds"])
+        ratio = contrast(over(parse_colour(token["color"]), background), background)
+        if ratio < MIN_CONTRAST:
+            problems.append(f".{token['name']}: {token['color']} on "
+                            f"{token['backgrounds']}: {ratio:.2f}:1")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_checks_catch_a_bad_slide(chromium, built_deck):
+    """The measurements can fail: a slide made too long, too wide and too
+    small on purpose is reported."""
+    context = chromium.new_context(viewport=deck.VIEWPORT)
+    try:
+        page = deck.open_deck(context, built_deck)
+        page.evaluate("""() => {
+            const step = document.querySelector("#impress .step.active");
+            const pre = document.createElement("pre");
+            pre.textContent = "x = 1  # " + "wide ".repeat(40);
+            step.appendChild(pre);
+            const tiny = document.createElement("p");
+            tiny.style.fontSize = "14px";
+            tiny.style.color = "#aaaaaa";
+            tiny.textContent = "tiny grey text";
+            step.appendChild(tiny);
+            for (let i = 0; i < 30; i++) {
+                step.appendChild(document.createElement("p")).textContent = "line " + i;
+            }
+        }""")
+        page.wait_for_function(deck.IDLE)
+        seen = page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX])
+    finally:
+        context.close()
+    assert any("past the top edge" in issue for issue in seen["overflow"])
+    assert any("past the bottom edge" in issue for issue in seen["overflow"])
+    assert any(issue.startswith("pre") and "cut off on the right" in issue
+               for issue in seen["clipped"])
+    assert any('"tiny grey text": 14 px text' in issue for issue in seen["small"])
+    grey = [c for c in seen["colours"] if "tiny grey text" in c["what"]]
+    assert contrast(parse_colour(grey[0]["color"]), flatten(grey[0]["backgrounds"])) < 3
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (800, 600)])
+def test_the_deck_scales_to_any_projector(chromium, built_deck, size):
+    """impress.js scales the 1024x768 design to the window, up as well as
+    down (deck.js sets data-max-scale); the footer scales with it, and the
+    tallest step still fits."""
+    width, height = size
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        page = deck.open_deck(context, built_deck)
+        tallest = page.evaluate("""() => Array.from(document.querySelectorAll(
+            "#impress .step")).reduce((a, b) => b.offsetHeight > a.offsetHeight ? b : a).id""")
+        page.evaluate("id => impress().goto(id)", tallest)
+        page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{tallest}'")
+        page.wait_for_function(deck.IDLE)
+        seen = page.evaluate(MEASURE, [0, 0])
+        footer = page.eval_on_selector("#deck-footer", "el => el.getBoundingClientRect().height")
+    finally:
+        context.close()
+    scale = min(width / 1024, height / 768)
+    assert seen["scale"] == pytest.approx(scale, rel=0.01)
+    assert footer == pytest.approx(40 * scale, rel=0.01)
+    assert seen["overflow"] + seen["clipped"] == []
+
+
+# --- the presenter console --------------------------------------------------
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+
+@pytest.fixture
+def served_deck(built_deck):
+    """The built deck over http://127.0.0.1 on a free port, as `make present`
+    serves it; yields the URL of index.html."""
+    handler = functools.partial(_QuietHandler, directory=str(built_deck.parent))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+TEXT_OF = "el => el.textContent.replace(/\\s+/g, ' ').trim()"
+
+
+@pytest.mark.parametrize("how", ["from disk", "over http"])
+def test_presenter_console_opens_with_the_current_notes(pw, built_deck, request, how):
+    """P opens hovercraft's console (a popup window) with the notes of the
+    current step; it follows when the speaker moves on.
+
+    From disk, Chromium gives every file:// page an opaque origin of its own,
+    so the console could not script its slide previews (iframes of the same
+    file) and would log errors; a speaker presenting from disk starts
+    Chromium with --allow-file-access-from-files (or uses `make present`).
+    """
+    if how == "from disk":
+        url, args, allowed = built_deck, ["--allow-file-access-from-files"], LOCAL_SCHEMES
+    else:
+        url = request.getfixturevalue("served_deck")
+        args, allowed = [], LOCAL_SCHEMES + (url.rsplit("/", 1)[0] + "/",)
+    browser = pw.chromium.launch(executable_path=str(deck.CHROMIUM),
+                                 args=deck.CHROME_ARGS + args, headless=True)
+    errors: list[str] = []
+    requests: list[str] = []
+    blocked: list[str] = []
+    try:
+        context = browser.new_context(viewport=deck.VIEWPORT)
+        block_network(context, requests, blocked, allowed)
+        page = deck.open_deck(context, url, prepare=lambda page: watch(page, errors))
+        deck.next_step(page, "ArrowRight")
+        deck.next_step(page, "ArrowRight")
+        with page.expect_popup() as popup:
+            page.keyboard.press("p")
+        console = popup.value
+        watch(console, errors)
+        console.wait_for_load_state()
+
+        def shown() -> str:
+            return console.eval_on_selector("#notes", TEXT_OF)
+
+        def current() -> str:
+            return page.eval_on_selector("#impress .step.active .notes", TEXT_OF)
+
+        assert console.title().startswith("Speaker Console")
+        assert len(current().split()) >= 20
+        assert shown() == current()
+        deck.next_step(page, "ArrowRight")
+        console.wait_for_function(
+            f"([text]) => ({TEXT_OF})(document.querySelector('#notes')) === text",
+            arg=[current()])
+        assert shown() == current()
+        console.wait_for_timeout(1200)  # the console's clock ticks once a second
+        assert console.eval_on_selector("#timer", "el => el.textContent").strip()
+        context.close()
+    finally:
+        browser.close()
+    assert errors == []
+    assert blocked == []
