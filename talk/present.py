@@ -77,7 +77,11 @@ def dependencies(source: Path) -> set[Path]:
     from hovercraft.parse import rst2xml
 
     _, found = rst2xml(source.read_bytes(), str(source))
-    return {Path(name).resolve() for name in found} | {source.resolve()}
+    deps = {Path(name).resolve() for name in found} | {source.resolve()}
+    if any(path.suffix == ".diff" for path in deps):
+        # the live-coding diffs are generated from the checkpoint files
+        deps |= {path.resolve() for path in slides.CHECKPOINTS.glob("*.py")}
+    return deps
 
 
 class Deck:

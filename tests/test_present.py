@@ -136,3 +136,18 @@ def test_serves_rebuilds_and_survives_a_broken_include(server, tmp_path):
 
     assert server.stop() == 0
     assert "present: stopped" in server.lines
+
+
+# hovercraft 2.7 (its last release) imports pkg_resources, which setuptools
+# deprecates; importing it in this process is the point of this test.
+@pytest.mark.filterwarnings(
+    "ignore:pkg_resources is deprecated:DeprecationWarning")
+def test_checkpoint_files_are_dependencies_of_the_deck():
+    """The live-coding diffs are generated from demos/checkpoints, so an
+    edited checkpoint must trigger a rebuild too."""
+    present.slides.generate_diffs(
+        (TALK / present.slides.GENERATED).resolve())
+    deps = present.dependencies(TALK / "index.rst")
+    checkpoints = {p.resolve() for p in present.slides.CHECKPOINTS.glob("*.py")}
+    assert checkpoints and checkpoints <= deps
+    assert (ROOT / "demos" / "flask_flags.py").resolve() in deps
