@@ -30,6 +30,8 @@ which file and line), 2 for a wrong command line.
 from __future__ import annotations
 
 import difflib
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -156,7 +158,9 @@ def generate(source: Path, target: Path) -> int:
         [str(source), str(target), "--skip-help", "--slide-numbers"]
     )
     try:
-        hovercraft_generate(args)
+        # docutils also prints the message it raises; BuildError says it once
+        with contextlib.redirect_stderr(io.StringIO()):
+            hovercraft_generate(args)
     except SystemMessage as exc:
         raise BuildError(str(exc).strip()) from None
     except (OSError, ValueError) as exc:
