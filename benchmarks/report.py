@@ -270,17 +270,17 @@ def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"svg.hashsalt": "flask-extensions-talk",
-                         "svg.fonttype": "path", "font.size": 14,
+                         "svg.fonttype": "path", "font.size": 16,
                          "axes.spines.top": False,
                          "axes.spines.right": False})
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 5.2))
     _timing_panel(left, groups)
     _flags_panel(right, groups)
     fig.text(0.01, 0.015, f"medians; {machine(data)}", ha="left",
-             va="bottom", fontsize=11, color="#555555")
+             va="bottom", fontsize=15, color="#222222")
     fig.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.5)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg",
+    fig.savefig(path, format="svg", bbox_inches="tight", pad_inches=0.05,
                 metadata={"Date": None, "Title": "What does a hook cost?"})
     plt.close(fig)
 
@@ -298,7 +298,7 @@ def _timing_panel(ax, groups: dict[str, list[Row]]) -> None:
         ax.barh(y, min(row.overhead, limit) * US, color=colour)
         if row.overhead >= limit:
             ax.text(limit * US * 0.98, y, f"{row.overhead * US:,.0f} µs →",
-                    va="center", ha="right", fontsize=13)
+                    va="center", ha="right", fontsize=17)
             continue
         right_end = row.overhead
         if row.overhead_q1 is not None:
@@ -308,7 +308,7 @@ def _timing_panel(ax, groups: dict[str, list[Row]]) -> None:
                 fmt="none", ecolor="#333333", capsize=3, lw=1)
             right_end = max(right_end, row.overhead_q3)
         ax.text((right_end + limit * 0.02) * US, y,
-                f"{row.overhead * US:.1f}", va="center", fontsize=13)
+                f"{row.overhead * US:.1f}", va="center", fontsize=17)
     ax.set_yticks(range(len(rows)), [_short(r.label) for r in rows])
     ax.set_xlim(0, limit * US)
     floor = _row(groups, FLOOR, "floor")
@@ -317,11 +317,11 @@ def _timing_panel(ax, groups: dict[str, list[Row]]) -> None:
         ax.set_ylim(-0.6, len(rows) - 0.05)
         ax.text(floor.median * US, len(rows) - 0.3,
                 f" floor {floor.median * US:.1f}", color="#d62728",
-                fontsize=12,
+                fontsize=15,
                 va="center")
     bare = _row(groups, TIMING, "bare")
     ax.set_title("Timing a request" + (
-        f" (bare: {bare.typical * US:.1f} µs)" if bare else ""), fontsize=15)
+        f" (bare: {bare.typical * US:.1f} µs)" if bare else ""), fontsize=17)
     ax.set_xlabel("µs added per request (median, IQR)")
 
 
@@ -348,16 +348,17 @@ def _flags_panel(ax, groups: dict[str, list[Row]]) -> None:
             top = max(top, value)
             ax.barh(y + offset, max(value, 0) * US, height, color=colour)
             ax.text(max(value, 0) * US, y + offset, f" {value * US:.1f}",
-                    va="center", fontsize=12)
+                    va="center", fontsize=17)
     ax.set_yticks(range(len(FLAG_CASES)), [c[0] for c in FLAG_CASES])
-    ax.set_xlim(0, top * US * 1.25 or 1)
+    ax.set_xlim(0, top * US * 1.6 or 1)
     ax.invert_yaxis()
-    ax.set_title("is_active, µs per call", fontsize=15)
-    ax.figure.legend(handles=[
-        matplotlib_patch("#1f77b4", "talk's flask_flags"),
-        matplotlib_patch("#ff7f0e", "Flask-FeatureFlags 0.6")],
-        loc="lower center", bbox_to_anchor=(0.75, 0.0), ncol=2,
-        frameon=False, fontsize=13)
+    ax.set_title("is_active, µs per call", fontsize=17)
+    ax.legend(handles=[
+        matplotlib_patch("#1f77b4", "talk"),
+        matplotlib_patch("#ff7f0e", "0.6")],
+        loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
+        handlelength=1.2, columnspacing=1.2,
+        frameon=False, fontsize=17)
 
 
 def matplotlib_patch(colour: str, label: str):
