@@ -50,6 +50,21 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def demo_modules() -> list[str]:
+    """Every ``demos.<x>`` module with a ``create_app``: the demos."""
+    import importlib
+    import pkgutil
+
+    import demos
+
+    names = []
+    for info in pkgutil.iter_modules(demos.__path__, "demos."):
+        module = importlib.import_module(info.name)
+        if callable(getattr(module, "create_app", None)):
+            names.append(info.name)
+    return names
+
+
 def build_slides(source: Path, target: Path) -> subprocess.CompletedProcess:
     """Run the strict slide build (talk/build.py) on *source* into *target*."""
     return subprocess.run(

@@ -4,24 +4,16 @@ history files, which are compiled but never run."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from conftest import demo_modules
+
 import demos
 
 DEMOS = Path(demos.__file__).parent
-
-
-def demo_modules() -> list[str]:
-    names = []
-    for info in pkgutil.iter_modules(demos.__path__, "demos."):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "create_app", None)):
-            names.append(info.name)
-    return names
 
 
 def test_there_are_demos():

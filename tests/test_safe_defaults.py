@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import demo_modules
 from click.testing import CliRunner
 from flask.cli import cli, run_command
 
@@ -34,17 +36,6 @@ DEMOS = ROOT / "demos"
 LOOPBACK = "127.0.0.1"
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - the value we look for, never bound
 SAFE_HOSTS = {LOOPBACK, "localhost", "::1"}
-
-
-def demo_modules() -> list[str]:
-    """Every ``demos.<x>`` module with a ``create_app`` (found at collection
-    time, so modules other helpers add are included)."""
-    names = []
-    for info in pkgutil.iter_modules(demos.__path__, "demos."):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "create_app", None)):
-            names.append(info.name)
-    return names
 
 
 def python_sources() -> list[Path]:
