@@ -18,13 +18,13 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
 	@echo "Setting up $(VENV) (first run only; pip's log: $(VENV)/install.log)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@( $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
-	     pip setuptools && \
+	     pip setuptools flit_core && \
 	   $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
-	     --no-build-isolation -e '.[test]' ) > $(VENV)/install.log 2>&1 \
+	     --no-build-isolation -e '.[test]' -e ./flask-flags ) > $(VENV)/install.log 2>&1 \
 	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }
 	@touch $@
 

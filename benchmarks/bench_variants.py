@@ -3,7 +3,7 @@
 Every *variant* serves the same small HTML page. The timing variants differ
 only in how they time the request and set an ``X-Runtime`` header (seconds);
 the flag variants differ in which extension answers the flag checks: the
-talk's ``demos.flask_flags`` or the real Flask-FeatureFlags 0.6.
+talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
 
 A request is dispatched the light way: ``app.wsgi_app(environ,
 start_response)`` with an environ built once by werkzeug's
@@ -28,7 +28,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench_groups import (CLIENT, FLAG_MISSING, FLAG_ON,  # noqa: F401
                           FLAGS_REQUEST, FLOOR, TIMING)
-from demos import flask_flags as talk
+import flask_flags as talk
 from demos.decorators import add_timing_information
 import demos.debugtoolbar  # noqa: F401  loads the toolbar's panels first
 

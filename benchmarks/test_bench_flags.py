@@ -1,5 +1,5 @@
 """What a feature-flag check costs inside a request: the talk's is_active
-(demos/flask_flags.py) against Flask-FeatureFlags 0.6.
+(flask-flags/flask_flags.py) against Flask-FeatureFlags 0.6.
 
 Each test asserts behaviour (the right answer), never a time.
 """

@@ -1,6 +1,6 @@
 """Flask-DebugToolbar with a feature-flags panel (talk section 4).
 
-Flask-DebugToolbar 0.16 on the talk's extension ``demos/flask_flags.py``,
+Flask-DebugToolbar 0.16 on the talk's extension ``flask-flags/flask_flags.py``,
 with a custom panel, ``FeatureFlagsPanel``: for the current request it
 lists every flag that was checked, its value and the handler that decided
 (``None`` when no handler said yes), read from the request's snapshot
@@ -31,7 +31,7 @@ import flask_debugtoolbar.panels.template  # noqa: E402,F401  isort:skip
 
 from demos._common import add_index, new_app
 from demos.feature_flags import preview_handler
-from demos.flask_flags import FeatureFlag
+from flask_flags import FeatureFlag
 
 #: The panel's HTML; the toolbar's Jinja environment escapes the values.
 ROWS = """<table><thead><tr><th>Flag</th><th>Active</th><th>Decided by</th>

@@ -13,7 +13,7 @@ lets ``?preview=<flag>`` turn a single flag on for one request. Routes:
 from flask import Blueprint, g, render_template, request
 
 from demos._common import add_index, new_app
-from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
+from flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
                                is_active_feature)
 
 # [start:factory]

@@ -3,7 +3,7 @@
 Flask-FeatureFlags 0.6 shipped ``contrib.sqlalchemy``, a handler that reads
 flags from a table; on Flask 3 it no longer imports (it imports
 ``flask.ext``, removed in Flask 1.0). This is its working replacement for
-the talk's extension ``demos/flask_flags.py``: ``table_flag_handler`` reads
+the talk's extension ``flask-flags/flask_flags.py``: ``table_flag_handler`` reads
 the ``feature_flag`` table (0.6's columns: ``id``, ``feature``,
 ``is_active``) through SQLAlchemy 2.x and joins the app's handler chain
 with ``flags.add_handler(table_flag_handler, app=app)``, after the config
@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from demos._common import add_index, new_app
-from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
+from flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
                                is_active_feature)
 from demos.sqlalchemy_hooks import create_tables_once, db, init_db
 

@@ -81,10 +81,12 @@ def copy_talk(folder: Path) -> Path:
     """
     talk = folder / "talk"
     shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns("__pycache__"))
-    demos = (ROOT / "demos").as_posix()
     for rst in talk.glob("*.rst"):
-        rst.write_text(rst.read_text(encoding="utf-8").replace(
-            "../demos/", f"{demos}/"), encoding="utf-8")
+        text = rst.read_text(encoding="utf-8")
+        for folder_name in ("demos", "flask-flags"):
+            text = text.replace(f"../{folder_name}/",
+                                f"{(ROOT / folder_name).as_posix()}/")
+        rst.write_text(text, encoding="utf-8")
     return talk
 
 

@@ -1,4 +1,4 @@
-"""Bad input to the talk's extension (demos/flask_flags.py): each case has
+"""Bad input to the talk's extension (flask-flags/flask_flags.py): each case has
 one documented behaviour, either a clear error at ``init_app`` or at the
 call, naming what is wrong and where, or a fail-closed ``False`` with a log
 record.
@@ -29,7 +29,7 @@ from types import MappingProxyType
 import pytest
 from flask import Flask
 
-from demos.flask_flags import (FeatureFlag, is_active, is_active_feature)
+from flask_flags import (FeatureFlag, is_active, is_active_feature)
 
 WHERE = r"app 'bad_input': config\['FEATURE_FLAGS'\]"
 

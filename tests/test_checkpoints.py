@@ -3,7 +3,7 @@
 Each checkpoint is imported from its file, fresh for every test, and the
 behaviour it adds is checked on it and on every later checkpoint; the same
 check must fail on the checkpoint before, so each step really adds it. The
-finished checkpoint must agree with demos/flask_flags.py where they
+finished checkpoint must agree with flask-flags/flask_flags.py where they
 overlap, and the diffs on the slides must be difflib's diffs of the files.
 """
 
@@ -25,7 +25,7 @@ from flask import Flask, render_template_string
 
 import demos
 from conftest import ROOT, TALK
-from demos import flask_flags
+import flask_flags
 
 CHECKPOINTS = ROOT / "demos" / "checkpoints"
 FILES = sorted(CHECKPOINTS.glob("step*.py"))
@@ -223,7 +223,7 @@ def test_checkpoints_are_not_demo_modules():
     assert "checkpoints" not in names
 
 
-# --- the finished checkpoint against demos/flask_flags.py ----------------------
+# --- the finished checkpoint against flask-flags/flask_flags.py ----------------------
 
 def observe(ext) -> dict:
     """Run the behaviour both extensions share through *ext*; return what

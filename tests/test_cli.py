@@ -244,7 +244,7 @@ def test_checkpoint_defaults_to_the_current_folder(tmp_path):
 @pytest.mark.parametrize(("args", "listed"), [
     (("run", "nope"), "hello"),
     (("tour", "nope"), "feature_flags"),
-    (("tour", "flask_flags"), "feature_flags"),  # a module, not a demo
+    (("tour", "_common"), "feature_flags"),  # a module, not a demo
     (("checkpoint", "99"), "step01_seven_lines.py"),
     (("checkpoint", "two"), "step07_extension.py"),
 ])

@@ -1,10 +1,10 @@
 """One contract, two implementations: the talk's extension
-(demos/flask_flags.py) and Flask-FeatureFlags 0.6 from PyPI.
+(flask-flags/flask_flags.py) and Flask-FeatureFlags 0.6 from PyPI.
 
 Every ``test_*`` that takes ``impl`` runs on both, through a small adapter,
 so each behaviour they share is written down once. Where the talk's version
 differs on purpose, a ``test_difference_*`` runs the same scenario on both
-and asserts each outcome; the module docstring of demos/flask_flags.py says
+and asserts each outcome; the module docstring of flask-flags/flask_flags.py says
 why.
 
 Handler methods are called inside ``with app.app_context():`` so the same
@@ -24,7 +24,7 @@ import flask_featureflags
 import pytest
 from flask import Blueprint, Flask, render_template_string
 
-from demos import flask_flags
+import flask_flags
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask import g
 
 import demos.debugtoolbar
 from demos.debugtoolbar import FeatureFlagsPanel, toolbar
-from demos.flask_flags import _RequestFlags
+from flask_flags import _RequestFlags
 
 DEMO = demos.debugtoolbar
 

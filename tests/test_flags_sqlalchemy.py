@@ -8,7 +8,7 @@ from flask import g
 
 import demos.flags_sqlalchemy
 from demos.flags_sqlalchemy import FlagRow, table_flag_handler
-from demos.flask_flags import NoFeatureFlagFound, is_active, missing_feature
+from flask_flags import NoFeatureFlagFound, is_active, missing_feature
 from demos.sqlalchemy_hooks import create_tables_once, db
 
 DEMO = demos.flags_sqlalchemy

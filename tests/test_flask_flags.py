@@ -1,12 +1,12 @@
-"""The talk's extension, demos/flask_flags.py, on small apps of its own."""
+"""The talk's extension, flask-flags/flask_flags.py, on small apps of its own."""
 
 import logging
 
 import pytest
 from flask import Flask, g, render_template_string
 
-from demos import flask_flags
-from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound,
+import flask_flags
+from flask_flags import (FeatureFlag, NoFeatureFlagFound,
                                StopCheckingFeatureFlags, is_active,
                                is_active_feature, missing_feature)
 

@@ -25,7 +25,7 @@ import pytest
 from flask import Flask, g, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from demos.flask_flags import AppConfigFlagHandler, FeatureFlag, is_active
+from flask_flags import AppConfigFlagHandler, FeatureFlag, is_active
 
 LOAD_SECONDS = 1.25  # per flip mode
 SOCKET_TIMEOUT = 5.0  # seconds, client and server side

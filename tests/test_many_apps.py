@@ -1,5 +1,5 @@
 """Many apps, one extension: the app-factory pattern with the talk's
-extension (demos/flask_flags.py).
+extension (flask-flags/flask_flags.py).
 
 One ``FeatureFlag`` object, ``init_app`` on two apps with different
 ``FEATURE_FLAGS`` and different handlers. Each app sees only its own flags
@@ -17,8 +17,8 @@ import pytest
 from flask import (Flask, current_app, g, render_template_string,
                    request_started)
 
-from demos import flask_flags
-from demos.flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
+import flask_flags
+from flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
                                missing_feature)
 
 FLAGS_A = {"shared": True, "only_a": True, "differs": True}

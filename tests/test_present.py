@@ -89,8 +89,9 @@ class Server:
 def server(tmp_path):
     shutil.copytree(TALK, tmp_path / "talk",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "demos", tmp_path / "demos",
-                    ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    for folder in ("demos", "flask-flags"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.
+                        ignore_patterns("__pycache__", "instance"))
     running = Server(tmp_path / "talk")
     yield running
     running.stop()
@@ -150,4 +151,4 @@ def test_checkpoint_files_are_dependencies_of_the_deck():
     deps = present.dependencies(TALK / "index.rst")
     checkpoints = {p.resolve() for p in present.slides.CHECKPOINTS.glob("*.py")}
     assert checkpoints and checkpoints <= deps
-    assert (ROOT / "demos" / "flask_flags.py").resolve() in deps
+    assert (ROOT / "flask-flags" / "flask_flags.py").resolve() in deps

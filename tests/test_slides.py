@@ -34,7 +34,8 @@ def normalized(text: str) -> str:
 
 def demo_sources() -> list[str]:
     return [normalized(path.read_text(encoding="utf-8"))
-            for path in DEMOS.rglob("*") if path.is_file()
+            for folder in (DEMOS, DEMOS.parent / "flask-flags")
+            for path in folder.rglob("*") if path.is_file()
             and path.suffix in {".py", ".html", ".toml"}]
 
 

@@ -1,5 +1,5 @@
 # HISTORY: Python 2 habits in Flask-FeatureFlags 0.6 (2013), abridged.
-# It still runs on Python 3; the modern spelling is in demos/flask_flags.py.
+# It still runs on Python 3; the modern spelling is in flask-flags/flask_flags.py.
 # Compiled by the tests, never run.
 import logging
 
