@@ -9,6 +9,8 @@ FLOOR = "timing: the floor (2 perf_counter calls + 1 header)"
 FLAGS_REQUEST = "flags: one request via app.wsgi_app"
 FLAG_ON = "flags: one is_active call in a request, flag on"
 FLAG_MISSING = "flags: one is_active call in a request, flag missing"
+FLAGS_SCALE = "flags: one request via app.wsgi_app, by flags configured"
 
 #: The order the report prints them in.
-ORDER = [TIMING, CLIENT, FLOOR, FLAGS_REQUEST, FLAG_ON, FLAG_MISSING]
+ORDER = [TIMING, CLIENT, FLOOR, FLAGS_REQUEST, FLAG_ON, FLAG_MISSING,
+         FLAGS_SCALE]

@@ -23,11 +23,12 @@ from time import perf_counter
 import flask_featureflags as ff06
 from flask import (Flask, Response, g, request, request_finished,
                    request_started)
+from flask.ctx import RequestContext
 from flask_debugtoolbar import DebugToolbarExtension
 from werkzeug.test import EnvironBuilder
 
 from bench_groups import (CLIENT, FLAG_MISSING, FLAG_ON,  # noqa: F401
-                          FLAGS_REQUEST, FLOOR, TIMING)
+                          FLAGS_REQUEST, FLAGS_SCALE, FLOOR, TIMING)
 import flask_flags as talk
 from demos.decorators import add_timing_information
 import demos.debugtoolbar  # noqa: F401  loads the toolbar's panels first
@@ -37,6 +38,8 @@ HEADER = "X-Runtime"
 FLAGS = {"new_checkout": True, "dark_mode": False, "labs": False}
 ON_FLAG, MISSING_FLAG = "new_checkout", "no_such_flag"
 HUNDRED = 100
+#: How many flags FEATURE_FLAGS holds in the scaling group.
+FLAG_COUNTS = (10, 1_000, 10_000)
 
 
 
@@ -272,33 +275,41 @@ def flag_request_variants() -> dict[str, Variant]:
     return variants
 
 
-def _in_request(app: Flask) -> Callable[[], AbstractContextManager]:
-    """A context factory: push a request context for *app* and send
-    request_started, as Flask does before a view, so the talk's extension
-    takes its per-request snapshot."""
+class _Requests:
+    """A fresh request context for every check: *context* pushes the
+    first, *setup* (untimed) pops it and pushes the next, so each timed
+    check is the first of its request. Public API only: nothing resets
+    the extension's state but a new request."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.current: RequestContext | None = None
+
+    def _push(self) -> None:
+        if self.current is not None:
+            self.current.pop()
+        self.current = self.app.test_request_context("/")
+        self.current.push()
+
+    def setup(self) -> None:
+        self._push()
+
     @contextmanager
-    def context() -> Iterator[None]:
-        with app.test_request_context("/"):
-            request_started.send(app)
+    def context(self) -> Iterator[None]:
+        self._push()
+        try:
             yield
-    return context
-
-
-def _new_request(app: Flask) -> Callable[[], None]:
-    """A setup step (untimed): send request_started again, so the next
-    check is the first of a new request (a fresh snapshot for the talk's
-    extension; 0.6 has no receiver)."""
-    def setup() -> None:
-        request_started.send(app)
-    return setup
+        finally:
+            self.current.pop()
+            self.current = None
 
 
 def flag_call_variants() -> dict[str, dict[str, Variant]]:
     """is_active called directly inside a pushed request context; per
-    group, 0.6 is the baseline. "first" checks run after a fresh
-    request_started (untimed setup); "again" repeats a check already made
-    in the request (the talk's cached answer). Same FEATURE_FLAGS as the
-    request benchmarks."""
+    group, 0.6 is the baseline. "first" checks run in a new request
+    context each (pushed in the untimed setup); "again" repeats a check
+    already made in the request (the talk's kept answer). Same
+    FEATURE_FLAGS as the request benchmarks."""
     apps = {ext: _app(page, FEATURE_FLAGS=dict(FLAGS)) for ext in ("talk",
                                                                   "06")}
     talk.FeatureFlag(apps["talk"])
@@ -307,9 +318,10 @@ def flag_call_variants() -> dict[str, dict[str, Variant]]:
     def variant(name, label, ext, flag, first=True, baseline=False):
         app = apps[ext]
         mod = talk if ext == "talk" else ff06
+        requests = _Requests(app)
         return Variant(name, label, lambda: mod.is_active(flag),
-                       baseline=baseline, app=app, context=_in_request(app),
-                       setup=_new_request(app) if first else None)
+                       baseline=baseline, app=app, context=requests.context,
+                       setup=requests.setup if first else None)
 
     return {
         FLAG_ON: {v.name: v for v in [
@@ -317,7 +329,7 @@ def flag_call_variants() -> dict[str, dict[str, Variant]]:
                     baseline=True),
             variant("talk_first", "talk: first check in a request", "talk",
                     ON_FLAG),
-            variant("talk_repeat", "talk: same flag again (cached)", "talk",
+            variant("talk_repeat", "talk: same flag again (kept)", "talk",
                     ON_FLAG, first=False),
         ]},
         FLAG_MISSING: {v.name: v for v in [
@@ -327,3 +339,35 @@ def flag_call_variants() -> dict[str, dict[str, Variant]]:
                     MISSING_FLAG),
         ]},
     }
+
+
+# --- does a request's cost grow with the number of flags configured? -------
+
+def many_flags(count: int) -> dict[str, bool]:
+    """*count* flags, ON_FLAG among them (on), the rest alternating."""
+    flags = {f"flag_{i:05d}": i % 2 == 0 for i in range(count - 1)}
+    flags[ON_FLAG] = True
+    return flags
+
+
+def scale_variants() -> dict[int, dict[str, Variant]]:
+    """Per flag count: the bare app (same config, no extension) and the
+    talk's extension and 0.6 with 0 and 1 check per request."""
+    by_count = {}
+    for count in FLAG_COUNTS:
+        flags = many_flags(count)
+        bare = _app(page, FEATURE_FLAGS=dict(flags))
+        variants = {f"bare_{count}": Variant(
+            f"bare_{count}", f"{count:,} flags, no extension",
+            wsgi_call(bare), baseline=True, app=bare)}
+        for ext, mod, who in [("talk", talk, "talk"), ("06", ff06, "0.6")]:
+            for checks, view in [(0, page), (1, _views(mod)["one"])]:
+                app = _app(view, FEATURE_FLAGS=dict(flags))
+                mod.FeatureFlag(app)
+                name = f"{ext}_{count}_{checks}"
+                variants[name] = Variant(
+                    name, f"{who}: {count:,} flags, {checks} check"
+                    + "s" * (checks != 1), wsgi_call(app), checks=checks,
+                    app=app)
+        by_count[count] = variants
+    return by_count

@@ -31,8 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_groups import (FLAG_MISSING, FLAG_ON, FLAGS_REQUEST, FLOOR, ORDER,
-                          TIMING)
+from bench_groups import (FLAG_MISSING, FLAG_ON, FLAGS_REQUEST, FLAGS_SCALE,
+                          FLOOR, ORDER, TIMING)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -151,7 +151,7 @@ def rows_by_group(data: dict) -> dict[str, list[Row]]:
             row.interleaved = found.get("interleaved")
             if base is None:
                 continue
-            if row is base:
+            if row is base or row.baseline:  # of its own paired runs
                 row.ratio, row.overhead = 1.0, 0.0
             elif "overhead" in found:
                 for key in ("ratio", "overhead", "overhead_q1",
@@ -261,10 +261,11 @@ def summary(groups: dict[str, list[Row]], data: dict) -> str:
 
 
 def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
-    """Write the two-panel SVG chart to *path*: left, what each way to time
+    """Write the three-panel SVG chart to *path*: what each way to time
     a request adds (interleaved medians, IQR whiskers, the floor as a
-    line); right, the talk's is_active against 0.6. Deterministic: fixed
-    hash salt, text as paths, no date."""
+    line); the talk's is_active against 0.6; and what a request costs
+    with 10 to 10,000 flags configured. Deterministic: fixed hash salt,
+    text as paths, no date."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -273,9 +274,10 @@ def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
                          "svg.fonttype": "path", "font.size": 16,
                          "axes.spines.top": False,
                          "axes.spines.right": False})
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 5.2))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 5.2))
     _timing_panel(left, groups)
-    _flags_panel(right, groups)
+    _flags_panel(middle, groups)
+    _scale_panel(right, groups)
     fig.text(0.01, 0.015, f"medians; {machine(data)}", ha="left",
              va="bottom", fontsize=15, color="#222222")
     fig.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.5)
@@ -359,6 +361,31 @@ def _flags_panel(ax, groups: dict[str, list[Row]]) -> None:
         loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
         handlelength=1.2, columnspacing=1.2,
         frameon=False, fontsize=17)
+
+
+def _scale_panel(ax, groups: dict[str, list[Row]]) -> None:
+    """Overhead per request against the bare app with as many flags:
+    0 and 1 check, talk and 0.6, for each number of flags configured."""
+    counts = sorted({int(r.name.split("_")[1]) for r in
+                     groups.get(FLAGS_SCALE, []) if not r.baseline})
+    series = [("talk", 0, "#9ec5e8"), ("talk", 1, "#1f77b4"),
+              ("06", 0, "#ffc890"), ("06", 1, "#ff7f0e")]
+    width = 0.8 / len(series)
+    for i, (ext, checks, colour) in enumerate(series):
+        for x, count in enumerate(counts):
+            row = _row(groups, FLAGS_SCALE, f"{ext}_{count}_{checks}")
+            if row is None or row.overhead is None:
+                continue
+            ax.bar(x - 0.4 + width * (i + 0.5), row.overhead * US, width,
+                   color=colour)
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.set_xticks(range(len(counts)), [f"{c:,}" for c in counts])
+    ax.set_xlabel("flags configured")
+    ax.set_title("µs per request, by flags configured", fontsize=17)
+    ax.legend(handles=[matplotlib_patch(c, f"{'talk' if e == 'talk' else '0.6'}"
+                                        f", {n} check" + "s" * (n != 1))
+                       for e, n, c in series], fontsize=13, frameon=False,
+              loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
 
 
 def matplotlib_patch(colour: str, label: str):

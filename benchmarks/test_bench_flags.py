@@ -83,3 +83,38 @@ def test_paired_flags(benchmark, request_variants, call_variants, run):
                         mode=mode)
     rounds = 1 if benchmark.disabled else ROUNDS
     assert {len(times) for times in runner.per_call.values()} == {rounds}
+
+
+# --- the cost of a request by the number of flags configured ---------------
+
+@pytest.fixture(scope="module")
+def scale_variants():
+    return bv.scale_variants()
+
+
+SCALE_NAMES = [(count, name) for count in bv.FLAG_COUNTS
+               for name in [f"bare_{count}"] + [
+                   f"{ext}_{count}_{checks}" for ext in ("talk", "06")
+                   for checks in (0, 1)]]
+
+
+@pytest.mark.parametrize("count, name", SCALE_NAMES,
+                         ids=[name for _, name in SCALE_NAMES])
+def test_flag_scale(benchmark, scale_variants, count, name):
+    variant = scale_variants[count][name]
+    benchmark.group = bv.FLAGS_SCALE
+    benchmark.extra_info.update(variant.info())
+    benchmark(variant.call)
+    response = variant.app.test_client().get("/")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert ("on=True" if variant.checks else "Hello") in text
+    assert len(variant.app.config["FEATURE_FLAGS"]) == count
+
+
+@pytest.mark.parametrize("count", bv.FLAG_COUNTS)
+def test_paired_flag_scale(benchmark, scale_variants, count):
+    runner = run_paired(benchmark, bv.FLAGS_SCALE, scale_variants[count],
+                        mode="call")
+    rounds = 1 if benchmark.disabled else ROUNDS
+    assert {len(times) for times in runner.per_call.values()} == {rounds}

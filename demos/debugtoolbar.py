@@ -2,9 +2,9 @@
 
 Flask-DebugToolbar 0.16 on the talk's extension ``flask-flags/flask_flags.py``,
 with a custom panel, ``FeatureFlagsPanel``: for the current request it
-lists every flag that was checked, its value and the handler that decided
-(``None`` when no handler said yes), read from the request's snapshot
-``g._flask_flags.answers``.
+lists every flag that was checked, its value, why (on, off, missing or
+error) and the handler that decided, read through the extension's public
+``checked_flags()``.
 
 Debug stays off: the toolbar is switched on by ``DEBUG_TB_ENABLED=True``
 alone (0.16 only uses ``app.debug`` as that setting's default), shown to
@@ -16,8 +16,7 @@ app, where the toolbar hooked in. Patterns: Flask-DebugToolbar's docs
 
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, g, render_template,
-                   template_rendered)
+from flask import Blueprint, current_app, render_template, template_rendered
 from flask_debugtoolbar import DebugToolbarExtension
 from flask_debugtoolbar.panels import DebugPanel
 
@@ -31,22 +30,22 @@ import flask_debugtoolbar.panels.template  # noqa: E402,F401  isort:skip
 
 from demos._common import add_index, new_app
 from demos.feature_flags import preview_handler
-from flask_flags import FeatureFlag
+from flask_flags import FeatureFlag, checked_flags
 
 #: The panel's HTML; the toolbar's Jinja environment escapes the values.
-ROWS = """<table><thead><tr><th>Flag</th><th>Active</th><th>Decided by</th>
-</tr></thead><tbody>{% for name, active, handler in flags %}
-<tr><td>{{ name }}</td><td>{{ active }}</td><td>{{ handler or "no handler"
-}}</td></tr>{% else %}<tr><td colspan="3">No flag checked</td></tr>
+ROWS = """<table><thead><tr><th>Flag</th><th>Active</th><th>Why</th>
+<th>Decided by</th></tr></thead><tbody>
+{% for name, active, reason, handler in flags %}<tr><td>{{ name }}</td>
+<td>{{ active }}</td><td>{{ reason }}</td><td>{{ handler }}</td></tr>
+{% else %}<tr><td colspan="4">No flag checked</td></tr>
 {% endfor %}</tbody></table>"""
 
 
 # [start:panel]
 def flags_checked():
-    """This request's [(flag, active, deciding handler or None)]."""
-    snapshot = g.get("_flask_flags")
-    answers = snapshot.answers if snapshot else {}
-    return sorted((flag, *answer) for flag, answer in answers.items())
+    """This request's checks: [(flag, active, reason, handler)]."""
+    return [(flag, active, reason, getattr(who, "__name__", who))
+            for flag, (active, reason, who) in checked_flags().items()]
 
 class FeatureFlagsPanel(DebugPanel):
     name = "FeatureFlags"

@@ -10,11 +10,11 @@ lets ``?preview=<flag>`` turn a single flag on for one request. Routes:
 - ``/flags``: the flags this request saw, as JSON.
 """
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, render_template, request
 
 from demos._common import add_index, new_app
-from flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
-                               is_active_feature)
+from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
+                         is_active, is_active_feature)
 
 # [start:factory]
 flags = FeatureFlag()
@@ -71,6 +71,8 @@ def seen_flags():
     """The flags as this request saw them, and what decided each check."""
     checked = {name: is_active(name) for name in ("new_checkout", "dark_mode",
                                                   "labs")}
-    snapshot = g.get("_flask_flags")
     return {"checked": checked,
-            "decided_by": {k: v[1] for k, v in snapshot.answers.items()}}
+            "why": {name: answer.reason
+                    for name, answer in checked_flags().items()},
+            "decided_by": {name: getattr(answer.handler, "__name__", None)
+                           for name, answer in checked_flags().items()}}

@@ -19,13 +19,13 @@ Pattern: Flask-FeatureFlags 0.6's ``contrib/sqlalchemy``.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, has_app_context
+from flask import Blueprint, abort, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from demos._common import add_index, new_app
-from flask_flags import (FeatureFlag, NoFeatureFlagFound, is_active,
-                               is_active_feature)
+from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
+                         is_active, is_active_feature)
 from demos.sqlalchemy_hooks import create_tables_once, db, init_db
 
 
@@ -102,9 +102,9 @@ def show_flags():
                     *db.session.scalars(sa.select(FlagRow.feature))})
     for name in names:
         is_active(name)
-    answers = g._flask_flags.answers
-    return {name: {"active": answers[name][0], "decided_by": answers[name][1]}
-            for name in names}
+    return {name: {"active": active, "why": reason,
+                   "decided_by": getattr(handler, "__name__", None)}
+            for name, (active, reason, handler) in checked_flags().items()}
 
 
 @shop.post("/flags/<name>/toggle")

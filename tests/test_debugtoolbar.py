@@ -3,11 +3,9 @@ panel, debug off."""
 
 import re
 
-from flask import g
-
 import demos.debugtoolbar
-from demos.debugtoolbar import FeatureFlagsPanel, toolbar
-from flask_flags import _RequestFlags
+from demos.debugtoolbar import FeatureFlagsPanel, flags, toolbar
+from flask_flags import is_active
 
 DEMO = demos.debugtoolbar
 
@@ -37,15 +35,15 @@ def test_toolbar_is_injected_with_debug_off(app, client):
 def test_panel_lists_flags_values_and_handlers(client):
     page = client.get("/shop").get_data(as_text=True)
     assert rows(panel_html(page)) == [
-        ["beta_banner", "False", "no handler"],
-        ["dark_mode", "True", "AppConfigFlagHandler"],
-        ["new_checkout", "False", "no handler"],
+        ["dark_mode", "True", "on", "AppConfigFlagHandler"],
+        ["new_checkout", "False", "off", "AppConfigFlagHandler"],
+        ["beta_banner", "False", "missing", "None"],
     ]
 
 
 def test_panel_shows_the_handler_that_decided(client):
     page = client.get("/shop?preview=new_checkout").get_data(as_text=True)
-    assert ["new_checkout", "True", "preview_handler"] in rows(
+    assert ["new_checkout", "True", "on", "preview_handler"] in rows(
         panel_html(page))
 
 
@@ -56,11 +54,16 @@ def test_panel_without_flags(client):
 
 
 def test_panel_content_escapes(app):
+    def handler(feature):
+        return True
+
+    handler.__name__ = "h&h"
+    flags.add_handler(handler, app=app)
     with app.test_request_context():
-        g._flask_flags = _RequestFlags(app, {}, {"<b>x</b>": (True, "h&h")})
+        is_active("<b>x</b>")
         panel = FeatureFlagsPanel(jinja_env=toolbar.jinja_env)
         html = panel.content()
-    assert rows(html) == [["&lt;b&gt;x&lt;/b&gt;", "True", "h&amp;h"]]
+    assert rows(html) == [["&lt;b&gt;x&lt;/b&gt;", "True", "on", "h&amp;h"]]
     assert panel.nav_title() == "Feature flags"
 
 

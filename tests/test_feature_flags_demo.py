@@ -1,6 +1,11 @@
 """demos/feature_flags.py: the talk's extension in an app."""
 
+import pytest
+
 import demos.feature_flags
+from demos.feature_flags import preview_handler
+from flask_flags import (NoFeatureFlagFound, checked_flags, is_active,
+                         missing_feature)
 
 DEMO = demos.feature_flags
 
@@ -42,7 +47,9 @@ def test_flags_shows_what_decided(client):
     body = client.get("/flags?preview=labs").get_json()
     assert body["checked"] == {"new_checkout": False, "dark_mode": True,
                                "labs": True}
-    assert body["decided_by"] == {"new_checkout": None,
+    assert body["why"] == {"new_checkout": "off", "dark_mode": "on",
+                           "labs": "on"}
+    assert body["decided_by"] == {"new_checkout": "AppConfigFlagHandler",
                                   "dark_mode": "AppConfigFlagHandler",
                                   "labs": "preview_handler"}
 
@@ -53,3 +60,19 @@ def test_apps_from_the_factory_do_not_share_flags():
     one.config["FEATURE_FLAGS"]["labs"] = True
     assert one.test_client().get("/labs").status_code == 200
     assert two.test_client().get("/labs").status_code == 404
+
+
+def test_preview_handler_knows_only_the_flag_it_previews(app):
+    """It must raise NoFeatureFlagFound for every other flag, not answer
+    False: a flag nobody configured then stays "missing" (and is
+    signalled), instead of "off by preview_handler"."""
+    sent = []
+    with app.test_request_context("/?preview=labs"), \
+            missing_feature.connected_to(
+                lambda sender, feature: sent.append(feature), sender=app):
+        with pytest.raises(NoFeatureFlagFound):
+            preview_handler("nobody_knows_me")
+        assert is_active("nobody_knows_me") is False
+        assert checked_flags()["nobody_knows_me"].reason == "missing"
+        assert checked_flags()["nobody_knows_me"].handler is None
+    assert sent == ["nobody_knows_me"]

@@ -4,11 +4,10 @@ talk's flag chain, on a SQLite file under tmp_path."""
 import sqlite3
 
 import pytest
-from flask import g
-
 import demos.flags_sqlalchemy
 from demos.flags_sqlalchemy import FlagRow, table_flag_handler
-from flask_flags import NoFeatureFlagFound, is_active, missing_feature
+from flask_flags import (NoFeatureFlagFound, checked_flags, is_active,
+                         missing_feature)
 from demos.sqlalchemy_hooks import create_tables_once, db
 
 DEMO = demos.flags_sqlalchemy
@@ -48,9 +47,12 @@ def test_table_is_created_and_filled_from_the_config(client, db_path):
 
 def test_flags_say_what_decided(client):
     assert client.get("/flags").get_json() == {
-        "dark_mode": {"active": True, "decided_by": "AppConfigFlagHandler"},
-        "labs": {"active": True, "decided_by": "table_flag_handler"},
-        "new_checkout": {"active": False, "decided_by": None},
+        "dark_mode": {"active": True, "why": "on",
+                      "decided_by": "AppConfigFlagHandler"},
+        "labs": {"active": True, "why": "on",
+                 "decided_by": "table_flag_handler"},
+        "new_checkout": {"active": False, "why": "off",
+                         "decided_by": "table_flag_handler"},
     }
 
 
@@ -95,7 +97,7 @@ def test_config_handler_comes_before_the_table(tmp_path):
     app = make_app(tmp_path / "c.db", TABLE_FLAGS={"dark_mode": False})
     try:
         body = app.test_client().get("/flags").get_json()
-        assert body["dark_mode"] == {"active": True,
+        assert body["dark_mode"] == {"active": True, "why": "on",
                                      "decided_by": "AppConfigFlagHandler"}
     finally:
         with app.app_context():
@@ -110,7 +112,7 @@ def test_one_request_sees_one_value_even_if_the_row_changes(app, client):
         db.session.flush()                      # the table now says off
         return {"first": first, "second": is_active("labs"),
                 "table": table_flag_handler("labs"),
-                "decided_by": g._flask_flags.answers["labs"][1]}
+                "decided_by": checked_flags()["labs"].handler.__name__}
 
     app.add_url_rule("/twice", view_func=twice)
     client.get("/flags")                        # creates the table

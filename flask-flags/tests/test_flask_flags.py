@@ -1,263 +1,239 @@
-"""The talk's extension, flask-flags/flask_flags.py, on small apps of its own."""
+"""What Flask-Flags adds to 0.6: chains per app, checked_flags(), async
+views, signals per app, chains safe to change while requests run.
+Behaviour both versions share is in test_contract.py."""
 
+import gc
 import logging
+import threading
+import weakref
 
 import pytest
-from flask import Flask, g, render_template_string
+from flask import Flask, render_template_string
+from werkzeug.test import Client
 
-import flask_flags
-from flask_flags import (FeatureFlag, NoFeatureFlagFound,
-                               StopCheckingFeatureFlags, is_active,
-                               is_active_feature, missing_feature)
-
-
-def make_app(flags=None, **config):
-    app = Flask(__name__)
-    app.config.update(TESTING=True, FEATURE_FLAGS=flags or {}, **config)
-    ext = FeatureFlag(app)
-    return app, ext
+from flask_flags import (Answer, AppConfigFlagHandler, FeatureFlag,
+                         NoFeatureFlagFound, StopCheckingFeatureFlags,
+                         checked_flags, is_active, is_active_feature,
+                         missing_feature)
 
 
-def test_init_app_sets_defaults_and_state():
-    app = Flask(__name__)
-    ext = FeatureFlag()
-    ext.init_app(app)
-    assert app.config["FEATURE_FLAGS"] == {}
-    assert app.config["RAISE_ERROR_ON_MISSING_FEATURES"] is False
-    state = app.extensions["flask_flags"]
-    assert state.extension is ext
-    assert state.handlers == [flask_flags.AppConfigFlagHandler]
-    assert not hasattr(ext, "app")
+def beta_view() -> list:
+    return [is_active("beta")]
 
 
-def test_config_flags_on_and_off():
-    app, _ = make_app({"on": True, "off": False})
-    with app.app_context():
-        assert is_active("on") is True
-        assert is_active("off") is False
+# [start:two-apps]
+@pytest.fixture
+def two_apps():
+    """One FeatureFlag object, two apps: "beta" on in a, off in b."""
+    flags, apps = FeatureFlag(), []
+    for name, beta in [("a", True), ("b", False)]:
+        app = Flask(name)
+        app.config["FEATURE_FLAGS"] = {"beta": beta}
+        flags.init_app(app)
+        app.add_url_rule("/", view_func=beta_view)
+        apps.append(app)
+    return flags, apps
+# [end:two-apps]
 
 
-def test_missing_flag_is_off_and_sends_signal():
-    app, ext = make_app({})
-    seen = []
-
-    def receiver(sender, feature):
-        seen.append((sender, feature))
-
-    with missing_feature.connected_to(receiver):
-        with app.app_context():
-            assert is_active("nope") is False
-    assert seen == [(ext, "nope")]
+def get(app: Flask):
+    """GET "/" through ``app.wsgi_app``, as a server calls it."""
+    return Client(app.wsgi_app).get("/").json
 
 
-def test_missing_flag_raises_in_debug_when_asked():
-    app, _ = make_app({}, RAISE_ERROR_ON_MISSING_FEATURES=True)
-    app.debug = True
-    with app.app_context(), pytest.raises(KeyError, match="nope"):
-        is_active("nope")
+# [start:test-two-apps]
+def test_one_object_serves_two_apps(two_apps):
+    flags, (a, b) = two_apps
+    assert (get(a), get(b)) == ([True], [False])
+    flags.add_handler(lambda name: True, app=b)  # b's own chain
+    assert (get(a), get(b)) == ([True], [True])
+# [end:test-two-apps]
 
 
-def test_missing_flag_does_not_raise_outside_debug():
-    app, _ = make_app({}, RAISE_ERROR_ON_MISSING_FEATURES=True)
-    with app.app_context():
-        assert is_active("nope") is False
-
-
-def test_outside_app_context_is_off_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="flask_flags"):
-        assert is_active("anything") is False
-    assert "outside an app context" in caplog.text
-
-
-def test_handler_chain_order_and_stop():
-    app, ext = make_app({"a": False})
-    calls = []
-
-    def yes(feature):
-        calls.append("yes")
-        return feature == "a"
+def test_an_app_chain_of_its_own(two_apps):
+    flags, (a, b) = two_apps
 
     def stop(feature):
-        calls.append("stop")
         raise StopCheckingFeatureFlags
 
-    with app.app_context():
-        ext.add_handler(stop)
-        ext.add_handler(yes)
-        assert is_active("a") is False  # config False, then stop
-        assert calls == ["stop"]
-        ext.remove_handler(stop)
-        ext.remove_handler(stop)  # absent: not an error
-        assert is_active("a") is True
-        ext.clear_handlers()
-        assert is_active("a") is False
+    flags.clear_handlers(app=a)  # a: its own, empty chain
+    flags.add_handler(stop)  # the object's chain: b's
+    assert flags.handlers == (AppConfigFlagHandler, stop)
+    for app in (a, b):
+        with app.app_context():
+            assert is_active("beta") is False
+    flags.add_handler(AppConfigFlagHandler, app=a)
+    with a.app_context():
+        assert is_active("beta") is True
+    flags.remove_handler(stop)
+    with b.app_context():
+        assert is_active("beta") is False  # b's config says off
 
 
-def test_handler_that_raises_fails_closed_with_a_log_record(caplog):
-    app, ext = make_app({"a": True})
+def test_missing_feature_receivers_tell_the_apps_apart(two_apps):
+    _, apps = two_apps
+    seen = {app.name: [] for app in apps}
+    receivers = {app.name: (lambda sender, feature, name=app.name:
+                            seen[name].append((sender, feature)))
+                 for app in apps}
+    for app in apps:
+        missing_feature.connect(receivers[app.name], sender=app)
+    try:
+        for app, flag in zip(apps, ["only_a", "only_b"]):
+            with app.app_context():
+                is_active(flag)
+    finally:
+        for app in apps:
+            missing_feature.disconnect(receivers[app.name], sender=app)
+    a, b = apps
+    assert seen == {"a": [(a, "only_a")], "b": [(b, "only_b")]}
+
+
+def test_a_request_of_one_app_inside_an_app_context_of_another(two_apps):
+    _, (a, b) = two_apps
+    with b.app_context():
+        assert is_active("beta") is False
+        with a.test_request_context():
+            assert is_active("beta") is True
+            assert list(checked_flags()) == ["beta"]
+        assert is_active("beta") is False
+
+
+def test_the_object_keeps_no_app_alive():
+    flags, app = FeatureFlag(), Flask("short_lived")
+    flags.init_app(app)
+    ref = weakref.ref(app)
+    del app
+    gc.collect()
+    assert ref() is None
+
+
+# --- checked_flags(): what this request asked, and why ---------------------
+
+def test_checked_flags_says_why_each_flag_came_out_as_it_did(caplog):
+    app = Flask("why")
+    app.config.update(TESTING=True, FEATURE_FLAGS={"on": True, "off": False})
+    flags = FeatureFlag(app)
+
+    def table(feature):
+        if feature == "table_off":
+            return False
+        raise NoFeatureFlagFound
 
     def broken(feature):
-        raise ZeroDivisionError
+        if feature == "broken":
+            raise ZeroDivisionError
+        raise NoFeatureFlagFound
 
+    flags.add_handler(table)
+    flags.add_handler(broken)
+    names = ["on", "off", "table_off", "missing", "broken", "on"]
+    with app.test_request_context(), \
+            caplog.at_level(logging.ERROR, logger="flask_flags"):
+        assert [is_active(name) for name in names] == \
+            [True] + [False] * 4 + [True]
+        assert checked_flags() == {
+            "on": Answer(True, "on", AppConfigFlagHandler),
+            "off": Answer(False, "off", AppConfigFlagHandler),
+            "table_off": Answer(False, "off", table),
+            "missing": Answer(False, "missing", None),
+            "broken": Answer(False, "error", broken),
+        }
+        checked_flags().clear()  # a copy: the request's answers stay
+        assert len(checked_flags()) == 5
     with app.app_context():
-        ext.clear_handlers()
-        ext.add_handler(broken)
-        ext.add_handler(lambda feature: True)
-        with caplog.at_level(logging.ERROR, logger="flask_flags"):
-            assert is_active("a") is False
-    assert "broken" in caplog.text
+        is_active("on")
+        assert checked_flags() == {}  # no request, nothing kept
+    assert checked_flags() == {}  # outside any context
 
 
-def test_one_snapshot_per_request():
-    app, _ = make_app({"a": True})
-
-    @app.route("/")
-    def view():
-        first = is_active("a")
-        app.config["FEATURE_FLAGS"]["a"] = False  # flipped mid-request
-        return {"first": first, "second": is_active("a"),
-                "snapshot": g._flask_flags.flags}
-
-    body = app.test_client().get("/").get_json()
-    assert body == {"first": True, "second": True, "snapshot": {"a": True}}
-    assert app.test_client().get("/").get_json()["first"] is False
+def test_a_missing_flag_that_raises_is_not_kept():
+    app = Flask("strict")
+    app.config.update(FEATURE_FLAGS={}, RAISE_ERROR_ON_MISSING_FEATURES=True)
+    app.debug = True
+    FeatureFlag(app)
+    with app.test_request_context():
+        for _ in range(2):
+            with pytest.raises(KeyError, match="nope"):
+                is_active("nope")
+        assert checked_flags() == {}
 
 
-def test_snapshot_is_per_request_and_gone_after_it():
-    app, _ = make_app({"a": True})
+# --- async views, and templates ---------------------------------------------
 
-    @app.route("/")
-    def view():
-        return {"has_snapshot": "_flask_flags" in g}
+@pytest.mark.parametrize("flag, expected", [(True, "on"), (False, 302)])
+def test_the_decorator_on_def_and_async_def_views(flag, expected):
+    app = Flask("views")
+    app.config["FEATURE_FLAGS"] = {"f": flag}
+    FeatureFlag(app)
 
-    with app.test_client() as client:
-        assert client.get("/").get_json() == {"has_snapshot": True}
-    with app.app_context():
-        assert "_flask_flags" not in g
-
-
-def test_answers_are_cached_for_the_request():
-    app, ext = make_app({})
-    calls = []
-
-    def counting(feature):
-        calls.append(feature)
-        return True
-
-    with app.app_context():
-        ext.add_handler(counting)
-
-    @app.route("/")
-    def view():
-        return str(sum(is_active("x") for _ in range(100)))
-
-    assert app.test_client().get("/").data == b"100"
-    assert calls == ["x"]
-
-
-def test_decorator_404_when_off_and_view_when_on():
-    app, _ = make_app({"on": True, "off": False})
-
-    @app.route("/on")
-    @is_active_feature("on")
-    def on():
+    @app.route("/sync")
+    @is_active_feature("f", redirect_to="/elsewhere")
+    def sync_view():
         return "on"
 
-    @app.route("/off")
-    @is_active_feature("off")
-    def off():
-        return "off"
+    @app.route("/async")
+    @is_active_feature("f", redirect_to="/elsewhere")
+    async def async_view():
+        return "on"
 
-    client = app.test_client()
-    assert client.get("/on").data == b"on"
-    assert client.get("/off").status_code == 404
-
-
-def test_decorator_redirects_to_url_or_endpoint():
-    app, _ = make_app({"off": False})
-
-    @app.route("/elsewhere")
-    def elsewhere():
-        return "elsewhere"
-
-    @app.route("/url")
-    @is_active_feature("off", redirect_to="/somewhere")
-    def by_url():
-        return "never"
-
-    @app.route("/endpoint")
-    @is_active_feature("off", redirect="elsewhere")
-    def by_endpoint():
-        return "never"
-
-    client = app.test_client()
-    response = client.get("/url")
-    assert (response.status_code, response.location) == (302, "/somewhere")
-    response = client.get("/endpoint")
-    assert (response.status_code, response.location) == (302, "/elsewhere")
+    client = Client(app.wsgi_app)
+    for path in ("/sync", "/async"):
+        response = client.get(path)
+        assert (response.text if flag else response.status_code) == expected
 
 
-def test_decorator_rejects_both_redirects():
-    with pytest.raises(ValueError, match="not both"):
-        is_active_feature("x", redirect_to="/a", redirect="b")
+def test_a_template_shares_the_request_answers():
+    app = Flask("templates")
+    app.config["FEATURE_FLAGS"] = {"beta": True}
+    FeatureFlag(app)
+
+    @app.route("/")
+    def view():
+        first = is_active("beta")
+        app.config["FEATURE_FLAGS"]["beta"] = False
+        return render_template_string(
+            "{{ first }} {{ 'beta' is active_feature }}", first=first)
+
+    assert Client(app.wsgi_app).get("/").text == "True True"
 
 
-def test_jinja_test():
-    app, _ = make_app({"on": True, "off": False})
-    template = "{{ 'on' is active_feature }} {{ 'off' is active_feature }}"
-    with app.test_request_context():
-        assert render_template_string(template) == "True False"
+# --- changing a chain while requests run ------------------------------------
 
+def test_a_chain_changed_while_checks_run_never_loses_a_handler():
+    """A list changed in place can skip a handler: with an always-true
+    handler last, a check could answer False. Chains are tuples here."""
+    app = Flask("threads")
+    flags = FeatureFlag(app)
+    flags.clear_handlers()
 
-@pytest.mark.parametrize("flags, message", [
-    (["a"], "must be a mapping"),
-    ({1: True}, "is not a string"),
-    ({"a": "yes"}, "must be True or False"),
-])
-def test_bad_flags_fail_at_init_app(flags, message):
-    app = Flask(__name__)
-    app.config["FEATURE_FLAGS"] = flags
-    with pytest.raises(TypeError, match=message):
-        FeatureFlag(app)
+    def noise(feature):
+        raise NoFeatureFlagFound
 
+    def always(feature):
+        return True
 
-def test_handler_methods_need_an_app():
-    with pytest.raises(RuntimeError, match="no app given"):
-        FeatureFlag().add_handler(lambda feature: True)
+    flags.add_handler(noise)
+    flags.add_handler(always)
+    stop, answers = threading.Event(), []
 
+    def check():
+        with app.app_context():  # no request: the chain is asked each time
+            while not stop.is_set():
+                answers.append(is_active("x"))
 
-def test_not_installed_is_a_clear_error():
-    with Flask(__name__).app_context(), pytest.raises(
-            RuntimeError, match="not installed"):
-        is_active("x")
+    def churn():
+        while not stop.is_set():
+            flags.remove_handler(noise)  # shifts "always" one place left
+            flags.handlers = (noise, always)  # and back, for the next go
 
-
-def test_one_extension_many_apps_keeps_handlers_apart():
-    ext = FeatureFlag()
-    one, two = Flask("one"), Flask("two")
-    one.config["FEATURE_FLAGS"] = {"x": False}
-    two.config["FEATURE_FLAGS"] = {"x": False}
-    ext.init_app(one)
-    ext.init_app(two)
-    ext.add_handler(lambda feature: True, app=one)
-    with one.app_context():
-        assert is_active("x") is True
-    with two.app_context():
-        assert is_active("x") is False
-
-
-def test_check_is_is_active():
-    app, ext = make_app({"on": True})
-    with app.app_context():
-        assert ext.check("on") is True
-
-
-def test_handler_can_say_not_found():
-    app, ext = make_app({})
-
-    def unknown(feature):
-        raise NoFeatureFlagFound(feature)
-
-    with app.app_context():
-        ext.add_handler(unknown)
-        assert is_active("x") is False
+    threads = [threading.Thread(target=check) for _ in range(3)]
+    threads.append(threading.Thread(target=churn))
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.4)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert len(answers) > 1000
+    assert all(answers)
