@@ -10,10 +10,12 @@ with ``flags.add_handler(table_flag_handler, app=app)``, after the config
 handler. A flag that is not in the table raises ``NoFeatureFlagFound``, so
 the chain goes on and, if nobody knows it, the flag is missing (off).
 
-The database, its URL (``DATABASE_URL`` or the instance folder) and the
-commit-or-roll-back teardown come from ``demos/sqlalchemy_hooks.py``. The
-table is filled from ``TABLE_FLAGS`` in the config when it is created.
-Pattern: Flask-FeatureFlags 0.6's ``contrib/sqlalchemy``.
+The database, its URL (``DATABASE_URL`` or the instance folder; tested on
+SQLite and PostgreSQL) and the teardown that rolls back whatever no view
+committed come from ``demos/sqlalchemy_hooks.py``; the view that writes
+(``toggle``) commits. The table is filled from ``TABLE_FLAGS`` in the
+config when it is created. Pattern: Flask-FeatureFlags 0.6's
+``contrib/sqlalchemy``.
 """
 
 from __future__ import annotations
@@ -109,13 +111,15 @@ def show_flags():
 
 @shop.post("/flags/<name>/toggle")
 def toggle(name):
-    """Flip a table flag (404 if it is not in the table); the teardown of
-    ``demos/sqlalchemy_hooks.py`` commits. Returns the new value."""
+    """Flip a table flag and commit. Returns the feature and its new
+    ``is_active``; 404 if the table has no such flag."""
     row = db.session.scalar(sa.select(FlagRow).where(FlagRow.feature == name))
     if row is None:
         abort(404)
-    row.is_active = not row.is_active
-    return {"feature": name, "is_active": row.is_active}
+    active = not row.is_active
+    row.is_active = active
+    db.session.commit()  # the view commits; teardown never does
+    return {"feature": name, "is_active": active}
 
 
 @shop.get("/checkout")

@@ -1,24 +1,30 @@
 """A database connection per application context, opened lazily (talk section 2).
 
 ``get_db()`` opens a SQLite connection the first time something asks for it
-and keeps it in ``g`` under a prefixed name (``g._resources_db``); a
-``teardown_appcontext`` function commits (unless the request failed) and
-closes it when the context is popped. A request that never calls
-``get_db()`` opens nothing. The database is a file in the app's instance
-folder unless the ``DATABASE`` config value names another path.
+and keeps it in ``g`` under a prefixed name (``g._resources_db``). A view
+that writes commits its own work (``get_db().commit()``); the
+``teardown_appcontext`` function ``close_db`` never commits: it rolls back
+whatever no view committed and closes the connection when the context is
+popped. So a view that raises, or that writes and then calls
+``abort(409)`` (handled, so teardown gets ``error=None``), keeps nothing. A
+request that never calls ``get_db()`` opens nothing. The database is a
+file in the app's instance folder unless the ``DATABASE`` config value
+names another path.
 
-This is seed 004's "Proper Connection Management" (Advanced Flask Patterns,
-Flask 0.9) without ``_app_ctx_stack``, which Flask 3 removed; the old version
-is in demos/history/app_ctx_stack.py. Pattern: Flask's tutorial, "Define and
+This is the "Proper Connection Management" of the talk "Advanced Flask
+Patterns" (Flask 0.9), whose teardown only closes, without
+``_app_ctx_stack``, which Flask 3 removed (the old version is in
+demos/history/app_ctx_stack.py). Pattern: Flask's tutorial, "Define and
 Access the Database"
-(https://flask.palletsprojects.com/en/stable/tutorial/database/).
+(https://flask.palletsprojects.com/en/stable/tutorial/database/), whose
+views call ``db.commit()`` and whose ``close_db`` only closes.
 """
 
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from flask import current_app, g
+from flask import abort, current_app, g
 
 from demos._common import add_index, new_app
 
@@ -29,13 +35,16 @@ def create_app(test_config=None):
     app = new_app(__name__, test_config)
     init_app(app)
     add_index(app, "Resources in g", "A SQLite connection opened on first "
-              "use, kept in g, committed and closed at teardown_appcontext.",
+              "use, kept in g; the view commits, and teardown_appcontext "
+              "rolls back what no view committed and closes it.",
               [("/hits", "counts its own hits in SQLite: opens a connection"),
                ("/stats", "connections opened and closed: opens none"),
-               ("/fail", "writes a hit, then fails: teardown rolls it back")])
+               ("/fail", "writes a hit, then fails: teardown rolls it back"),
+               ("/conflict", "writes a hit, then 409: rolled back too")])
     app.add_url_rule("/hits", view_func=hits)
     app.add_url_rule("/stats", view_func=stats)
     app.add_url_rule("/fail", view_func=fail)
+    app.add_url_rule("/conflict", view_func=conflict)
     return app
 
 
@@ -49,7 +58,8 @@ def init_app(app):
 
 
 # get_db() returns this app context's sqlite3 connection (opened on the
-# first call); close_db(error) is the teardown_appcontext function.
+# first call); close_db(error) is the teardown_appcontext function: it
+# rolls back what no view committed (whatever *error* is) and closes.
 # [start:get-db]
 def get_db():
     if "_resources_db" not in g:
@@ -59,8 +69,7 @@ def get_db():
 def close_db(error):
     db = g.pop("_resources_db", None)
     if db is not None:
-        if error is None:   # no unhandled exception: keep the work
-            db.commit()
+        db.rollback()  # never commit here: the view does
         db.close()
 # [end:get-db]
 
@@ -89,8 +98,10 @@ def connect(path):
 
 
 def hits():
-    """Record a hit; return the total. get_db() twice: one connection."""
+    """Record a hit and commit; return the total. get_db() three times:
+    one connection."""
     get_db().execute("INSERT INTO hits DEFAULT VALUES")
+    get_db().commit()
     (total,) = get_db().execute("SELECT count(*) FROM hits").fetchone()
     return {"hits": total}
 
@@ -102,6 +113,13 @@ def stats():
 
 
 def fail():
-    """Insert a hit, then raise RuntimeError: close_db does not commit."""
+    """Insert a hit, then raise RuntimeError: close_db rolls it back."""
     get_db().execute("INSERT INTO hits DEFAULT VALUES")
     raise RuntimeError("failed after writing: the hit is rolled back")
+
+
+def conflict():
+    """Insert a hit, then ``abort(409)``: Flask handles it, so close_db
+    gets ``error=None``; no view committed, so the hit is rolled back."""
+    get_db().execute("INSERT INTO hits DEFAULT VALUES")
+    abort(409)

@@ -1,10 +1,13 @@
 """SQLAlchemy's hooks inside a Flask app (talk section 4).
 
-Flask-SQLAlchemy 3.1 on a real database: a SQLite file in the app's
+In: Flask-SQLAlchemy 3.1 on a real database: a SQLite file in the app's
 instance folder (``sqlite:///<instance_path>/demo.db``), or the URL in the
-environment variable ``DATABASE_URL`` (e.g. PostgreSQL); tests pass
-``SQLALCHEMY_DATABASE_URI``. The tables are created on the first request
-that uses the database, so ``GET /`` never touches it. It shows:
+environment variable ``DATABASE_URL``; tests pass
+``SQLALCHEMY_DATABASE_URI``. The tests run every behaviour below on SQLite
+and on PostgreSQL 15 through psycopg 3
+(``postgresql+psycopg://user@host/dbname``). The tables are created on the
+first request that uses the database, so ``GET /`` never touches it.
+Out: the JSON of ``/notes`` and ``/journal``. It shows:
 
 - SQLAlchemy ORM session events (``before_flush``, ``after_commit``,
   ``after_rollback``) writing a journal per app. Flask-SQLAlchemy's own
@@ -15,10 +18,17 @@ that uses the database, so ``GET /`` never touches it. It shows:
   in ``g._sqlalchemy_hooks_queries``, in the style of Flask-SQLAlchemy's
   ``record_queries.py``. Listeners go on each app's own engine, so apps
   (and tests) never see each other's queries.
-- "responsive teardown": commit when the request succeeded, roll back when
-  it failed. Pattern: seed 004, Advanced Flask Patterns, rewritten for
-  Flask 3.1: an exception that an error handler turned into a response
-  (e.g. ``abort(409)``) reaches teardown as ``None``, so the status counts.
+- who commits: the view. A view that writes calls ``db.session.commit()``
+  when its work is done; the teardown never commits, it only rolls back
+  what no view committed (an exception, an ``abort(409)`` after a flush,
+  a read), and Flask-SQLAlchemy's own ``teardown_appcontext`` then closes
+  the session. Committing in teardown "when nothing failed" is wrong: an
+  ``abort(409)`` is handled inside ``full_dispatch_request``, so teardown
+  gets ``error=None`` and would commit the write. Flask-SQLAlchemy
+  deprecated that pattern (``SQLALCHEMY_COMMIT_ON_TEARDOWN``) in 2.4.3 and
+  removed it in 3.0. Pattern: Flask-SQLAlchemy 3.1's docs, "Modifying and
+  Querying Data" (the view commits) and "Flask Application Context" (the
+  session is removed at teardown); Flask's docs, "SQLAlchemy in Flask".
 """
 
 from __future__ import annotations
@@ -39,8 +49,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from demos._common import add_index, new_app
 
 EXTENSION_NAME = "sqlalchemy_hooks"
-_G_QUERIES = "_sqlalchemy_hooks_queries"  # our names on g, prefixed
-_G_SUCCEEDED = "_sqlalchemy_hooks_succeeded"
+_G_QUERIES = "_sqlalchemy_hooks_queries"  # our name on g, prefixed
 
 
 class Base(DeclarativeBase):
@@ -73,8 +82,9 @@ class _AppState:
 
 
 def init_db(app: Flask) -> None:
-    """Set up ``db`` on *app*: the database URL, query timing on the
-    app's engines, and commit-or-roll-back at the end of each request."""
+    """Set up ``db`` on *app*: the database URL (``SQLALCHEMY_DATABASE_URI``,
+    else ``DATABASE_URL``, else ``demo.db`` in the instance folder), query
+    timing on the app's engines, and the roll-back teardown. Returns None."""
     default = "sqlite:///" + os.path.join(app.instance_path, "demo.db")
     app.config.setdefault("SQLALCHEMY_DATABASE_URI",
                           os.environ.get("DATABASE_URL") or default)
@@ -83,8 +93,7 @@ def init_db(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():  # this app's engines only
             _time_queries(engine)
-    app.after_request(_remember_success)
-    app.teardown_request(_commit_or_roll_back)
+    app.teardown_request(_roll_back)
 
 
 def create_tables_once() -> None:
@@ -150,30 +159,13 @@ def _names(objects) -> list[str]:
     return sorted(type(obj).__name__ for obj in objects)
 
 
-# [start:teardown]
-def _remember_success(response):
-    if response.status_code < 400:
-        setattr(g, _G_SUCCEEDED, True)
-    return response
-
-def _commit_or_roll_back(error):
-    session = db.session()  # this app context's Session
-    if not session.in_transaction():
-        return  # this request did not use the database
-    if error is None and g.get(_G_SUCCEEDED):
-        session.commit()
-    else:
-        session.rollback()  # raised, or an error response
-# [end:teardown]
+def _timed() -> list[dict]:
+    return [{"sql": q.statement, "seconds": q.seconds}
+            for q in get_timed_queries()]
 
 
 notes = Blueprint("notes", __name__)
 notes.before_request(create_tables_once)
-
-
-def _timed() -> list[dict]:
-    return [{"sql": q.statement, "seconds": q.seconds}
-            for q in get_timed_queries()]
 
 
 @notes.get("/notes")
@@ -183,23 +175,38 @@ def list_notes():
     return {"notes": texts, "queries": _timed()}
 
 
+# add_note() is the view that writes: it commits, and returns 201 with its
+# timed queries. _roll_back(error) is the teardown_request function that
+# init_db registers: it never commits, and ignores *error* (None after a
+# handled abort(409)), since only a commit keeps anything.
+# [start:teardown]
 @notes.post("/notes")
 def add_note():
     db.session.add(Note(text=request.form.get("text", "hello")))
-    db.session.flush()  # the INSERT runs now; teardown commits it
+    db.session.commit()  # the view commits its own work
     return {"queries": _timed()}, 201
+
+def _roll_back(error):  # teardown_request: never commits
+    session = db.session()  # this app context's Session
+    if session.in_transaction():  # left uncommitted: raised,
+        session.rollback()        # abort()ed after a write, or a read
+# [end:teardown]
+
 
 @notes.post("/notes/fail")
 def fail_half_way():
+    """Flush a note, then raise RuntimeError: the teardown rolls it back."""
     db.session.add(Note(text="never stored"))
     db.session.flush()
     raise RuntimeError("failed after the INSERT")
 
 @notes.post("/notes/conflict")
 def conflict_half_way():
+    """Flush a note, then ``abort(409)``: handled, so teardown gets
+    ``error=None``; nothing committed it, so it is rolled back."""
     db.session.add(Note(text="never stored either"))
     db.session.flush()
-    abort(409)  # handled: teardown gets error=None
+    abort(409)
 
 
 @notes.get("/journal")
@@ -208,8 +215,9 @@ def journal():
     return {"journal": list(current_app.extensions[EXTENSION_NAME].journal)}
 
 
-#: What ``python -m demos tour sqlalchemy_hooks`` sends: a good write, one
-#: that fails half-way (rolled back), and the journal of session events.
+#: What ``python -m demos tour sqlalchemy_hooks`` sends: a write the view
+#: commits, one that raises half-way and one that answers 409 half-way (both
+#: rolled back), the notes, and the journal of session events.
 TOUR = ["/", ("POST", "/notes", {"text": "hello"}), ("POST", "/notes/fail"),
         ("POST", "/notes/conflict"), "/notes", "/journal"]
 
@@ -220,8 +228,9 @@ def create_app(test_config=None):
     init_db(app)
     app.register_blueprint(notes)
     add_index(app, "SQLAlchemy hooks", "Session events write a journal, "
-              "engine events time each query (seconds), and teardown "
-              "commits a successful request or rolls a failed one back. "
+              "engine events time each query (seconds), the view commits "
+              "its write, and teardown rolls back whatever no view "
+              "committed. "
               "Add notes with curl -X POST: /notes (form field text), "
               "/notes/fail (raises after its INSERT), /notes/conflict "
               "(409 after its INSERT).", [

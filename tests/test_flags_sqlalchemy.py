@@ -1,9 +1,11 @@
 """demos/flags_sqlalchemy.py: flags in a table, read by a handler in the
-talk's flag chain, on a SQLite file under tmp_path."""
-
-import sqlite3
+talk's flag chain; each test on SQLite and on PostgreSQL (the ``database``
+fixture, tests/conftest.py)."""
 
 import pytest
+from flask import abort
+from werkzeug.test import Client
+
 import demos.flags_sqlalchemy
 from demos.flags_sqlalchemy import FlagRow, table_flag_handler
 from flask_flags import (NoFeatureFlagFound, checked_flags, is_active,
@@ -13,36 +15,22 @@ from demos.sqlalchemy_hooks import create_tables_once, db
 DEMO = demos.flags_sqlalchemy
 
 
-def make_app(path, **config):
-    return DEMO.create_app({"TESTING": True,
-                            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                            **config})
-
-
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "flags.db"
+def app(make_app):
+    return make_app()
 
 
-@pytest.fixture
-def app(db_path):
-    app = make_app(db_path)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def stored(database):
+    """The feature_flag table, read without SQLAlchemy or Flask."""
+    return dict(database.rows("SELECT feature, is_active FROM feature_flag"))
 
 
-def stored(path):
-    with sqlite3.connect(path) as con:
-        return dict(con.execute("SELECT feature, is_active FROM feature_flag"))
-
-
-def test_table_is_created_and_filled_from_the_config(client, db_path):
-    assert not db_path.exists()                 # GET / does not need it
-    client.get("/")
-    assert not db_path.exists()
+def test_table_is_created_and_filled_from_the_config(client, database):
+    client.get("/")                             # GET / does not need it
+    assert database.tables() == []
     client.get("/flags")
-    assert stored(db_path) == {"new_checkout": 0, "labs": 1}
+    assert "feature_flag" in database.tables()
+    assert stored(database) == {"new_checkout": False, "labs": True}
 
 
 def test_flags_say_what_decided(client):
@@ -61,19 +49,50 @@ def test_table_flag_on_and_off(client):
     assert client.get("/checkout").status_code == 404      # off in the table
 
 
-def test_toggle_flips_and_commits(client, db_path):
+def test_toggle_flips_and_commits(client, database):
     response = client.post("/flags/new_checkout/toggle")
     assert response.get_json() == {"feature": "new_checkout",
                                    "is_active": True}
-    assert stored(db_path)["new_checkout"] == 1            # on disk
+    assert stored(database)["new_checkout"] == 1           # committed
     assert client.get("/checkout").data == b"The new one-click checkout."
     client.post("/flags/new_checkout/toggle")
     assert client.get("/checkout").status_code == 404
 
 
-def test_toggle_of_an_unknown_flag_is_404(client, db_path):
+def test_toggle_of_an_unknown_flag_is_404(client, database):
     assert client.post("/flags/nope/toggle").status_code == 404
-    assert "nope" not in stored(db_path)
+    assert "nope" not in stored(database)
+
+
+def test_wsgi_toggle_commits_and_a_409_after_a_write_keeps_nothing(
+        make_app, database):
+    """Through app.wsgi_app with TESTING off, as a server calls it."""
+    app = make_app(TESTING=False)
+
+    def flip(name):
+        row = db.session.scalar(db.select(FlagRow).filter_by(feature=name))
+        row.is_active = not row.is_active
+        db.session.flush()                      # written, not committed
+
+    def flip_then_conflict(name):
+        flip(name)
+        abort(409)
+
+    def flip_then_fail(name):
+        flip(name)
+        raise RuntimeError("failed after the UPDATE")
+
+    app.add_url_rule("/flags/<name>/conflict", view_func=flip_then_conflict,
+                     methods=["POST"])
+    app.add_url_rule("/flags/<name>/fail", view_func=flip_then_fail,
+                     methods=["POST"])
+    client = Client(app.wsgi_app)
+    assert client.post("/flags/labs/toggle").status_code == 200
+    assert stored(database)["labs"] == 0                   # committed
+    assert client.post("/flags/labs/conflict").status_code == 409
+    assert client.post("/flags/labs/fail").status_code == 500
+    assert stored(database)["labs"] == 0                   # both undone
+    assert client.get("/labs").status_code == 404
 
 
 def test_unknown_flag_falls_through_to_missing(app):
@@ -93,15 +112,11 @@ def test_unknown_flag_falls_through_to_missing(app):
     assert missing == ["nope"]
 
 
-def test_config_handler_comes_before_the_table(tmp_path):
-    app = make_app(tmp_path / "c.db", TABLE_FLAGS={"dark_mode": False})
-    try:
-        body = app.test_client().get("/flags").get_json()
-        assert body["dark_mode"] == {"active": True, "why": "on",
-                                     "decided_by": "AppConfigFlagHandler"}
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+def test_config_handler_comes_before_the_table(make_app):
+    app = make_app(TABLE_FLAGS={"dark_mode": False})
+    body = app.test_client().get("/flags").get_json()
+    assert body["dark_mode"] == {"active": True, "why": "on",
+                                 "decided_by": "AppConfigFlagHandler"}
 
 
 def test_one_request_sees_one_value_even_if_the_row_changes(app, client):
@@ -110,9 +125,11 @@ def test_one_request_sees_one_value_even_if_the_row_changes(app, client):
         row = db.session.scalar(db.select(FlagRow).filter_by(feature="labs"))
         row.is_active = False
         db.session.flush()                      # the table now says off
-        return {"first": first, "second": is_active("labs"),
-                "table": table_flag_handler("labs"),
-                "decided_by": checked_flags()["labs"].handler.__name__}
+        answer = {"first": first, "second": is_active("labs"),
+                  "table": table_flag_handler("labs"),
+                  "decided_by": checked_flags()["labs"].handler.__name__}
+        db.session.commit()                     # for the next request
+        return answer
 
     app.add_url_rule("/twice", view_func=twice)
     client.get("/flags")                        # creates the table
@@ -122,12 +139,8 @@ def test_one_request_sees_one_value_even_if_the_row_changes(app, client):
     assert client.get("/labs").status_code == 404   # the next request
 
 
-def test_seed_only_when_the_table_is_created(db_path, client):
+def test_table_filled_only_when_it_is_created(make_app, client, database):
     client.post("/flags/labs/toggle")                      # labs off
-    again = make_app(db_path, TABLE_FLAGS={"labs": True, "extra": True})
-    try:
-        again.test_client().get("/flags")
-        assert stored(db_path) == {"new_checkout": 0, "labs": 0}
-    finally:
-        with again.app_context():
-            db.engine.dispose()
+    again = make_app(TABLE_FLAGS={"labs": True, "extra": True})
+    again.test_client().get("/flags")
+    assert stored(database) == {"new_checkout": False, "labs": False}

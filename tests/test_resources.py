@@ -1,11 +1,13 @@
-"""demos/resources.py: a lazily opened SQLite connection in g, closed at
-teardown_appcontext."""
+"""demos/resources.py: a lazily opened SQLite connection in g; the view
+commits, and teardown_appcontext rolls back what no view committed and
+closes it."""
 
 import sqlite3
 from pathlib import Path
 
 import pytest
 from flask import g
+from werkzeug.test import Client
 
 import demos.resources
 
@@ -25,6 +27,15 @@ def app(database):
 
 def tally(client):
     return client.get("/stats").get_json()
+
+
+def stored_hits(database):
+    """The hits on disk, counted without Flask."""
+    db = sqlite3.connect(database)
+    try:
+        return db.execute("SELECT count(*) FROM hits").fetchone()[0]
+    finally:
+        db.close()
 
 
 def test_index_lists_the_routes(client):
@@ -58,9 +69,7 @@ def test_data_persists_across_requests(client, database):
     for expected in (1, 2, 3):
         assert client.get("/hits").get_json() == {"hits": expected}
     assert tally(client) == {"opened": 3, "closed": 3}
-    with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM hits").fetchone() == (3,)
-    db.close()
+    assert stored_hits(database) == 3
 
 
 def test_the_connection_lives_in_g_until_teardown(app, client):
@@ -96,3 +105,38 @@ def test_a_failed_request_is_rolled_back_and_still_closed(client):
         client.get("/fail")
     assert tally(client) == {"opened": 1, "closed": 1}
     assert client.get("/hits").get_json() == {"hits": 1}
+
+
+def test_a_handled_409_after_a_write_is_rolled_back(client, database):
+    assert client.get("/conflict").status_code == 409
+    assert stored_hits(database) == 0
+    assert tally(client) == {"opened": 1, "closed": 1}
+
+
+# Through app.wsgi_app, as a WSGI server calls it, with TESTING off as in
+# production (an exception is a 500, not raised into the test).
+
+@pytest.fixture
+def wsgi(database):
+    app = DEMO.create_app({"DATABASE": str(database)})
+    return Client(app.wsgi_app)
+
+
+def test_wsgi_a_write_is_committed_by_the_view(wsgi, database):
+    response = wsgi.get("/hits")
+    assert response.status_code == 200
+    assert stored_hits(database) == 1
+
+
+def test_wsgi_a_409_after_a_write_commits_nothing(wsgi, database):
+    wsgi.get("/hits")
+    assert wsgi.get("/conflict").status_code == 409
+    assert stored_hits(database) == 1
+    assert wsgi.get("/stats").json == {"opened": 2, "closed": 2}
+
+
+def test_wsgi_an_exception_rolls_back(wsgi, database):
+    wsgi.get("/hits")
+    assert wsgi.get("/fail").status_code == 500
+    assert stored_hits(database) == 1
+    assert wsgi.get("/hits").json == {"hits": 2}

@@ -1,5 +1,7 @@
 """No database connection is left checked out by the SQLAlchemy demos,
-after many requests, successful and failing."""
+after many requests, successful and failing, on SQLite and on PostgreSQL
+(the ``database`` fixture). ``make_app`` (tests/conftest.py) then checks
+the pool and, on PostgreSQL, ``pg_stat_activity`` once more."""
 
 import pytest
 from sqlalchemy import event
@@ -23,22 +25,20 @@ REQUESTS = {
 
 
 @pytest.fixture(params=list(REQUESTS), ids=lambda m: m.__name__)
-def counted(request, tmp_path):
-    """(app, pool counter, requests) for one demo on a fresh SQLite file."""
-    app = request.param.create_app({
-        "TESTING": True, "PROPAGATE_EXCEPTIONS": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+def counted(request, make_app):
+    """(app, engine, pool counter, requests) for one demo on a new
+    database."""
+    app = make_app(request.param, PROPAGATE_EXCEPTIONS=False)
     with app.app_context():
         engine = db.engine
     counts = {"checkout": 0, "checkin": 0}
     for name in counts:
         event.listen(engine, name, lambda *a, name=name: counts.__setitem__(
             name, counts[name] + 1))
-    yield app, engine, counts, REQUESTS[request.param]
-    engine.dispose()
+    return app, engine, counts, REQUESTS[request.param]
 
 
-def test_every_checkout_is_checked_in(counted):
+def test_every_checkout_is_checked_in(counted, database):
     app, engine, counts, requests = counted
     client = app.test_client()
     for _ in range(10):
@@ -47,6 +47,8 @@ def test_every_checkout_is_checked_in(counted):
     assert counts["checkout"] >= 40
     assert counts["checkin"] == counts["checkout"]
     assert engine.pool.checkedout() == 0
+    assert [state for (_, state, _) in database.client_backends()
+            if state != "idle"] == []          # PostgreSQL: none in use
 
 
 def test_raising_requests_give_their_connection_back(counted):

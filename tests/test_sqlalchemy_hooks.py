@@ -1,10 +1,10 @@
-"""demos/sqlalchemy_hooks.py: session events, query timing, and the
-commit-or-roll-back teardown, on a SQLite file under tmp_path."""
-
-import sqlite3
+"""demos/sqlalchemy_hooks.py: session events, query timing, the view that
+commits and the teardown that only rolls back; each test on SQLite and on
+PostgreSQL (the ``database`` fixture, tests/conftest.py)."""
 
 import pytest
 from sqlalchemy import event, text
+from werkzeug.test import Client
 
 import demos.sqlalchemy_hooks
 from demos.sqlalchemy_hooks import db
@@ -12,33 +12,15 @@ from demos.sqlalchemy_hooks import db
 DEMO = demos.sqlalchemy_hooks
 
 
-def make_app(path, **config):
-    return DEMO.create_app({"TESTING": True,
-                            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                            **config})
-
-
-def dispose(app):
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "hooks.db"
+def app(make_app):
+    return make_app()
 
 
-@pytest.fixture
-def app(db_path):
-    app = make_app(db_path)
-    yield app
-    dispose(app)
-
-
-def stored_notes(path):
-    """The note texts on disk, read without SQLAlchemy or Flask."""
-    with sqlite3.connect(path) as con:
-        return [row[0] for row in con.execute("SELECT text FROM note")]
+def stored_notes(database):
+    """The note texts in the database, read without SQLAlchemy or Flask."""
+    return [note for (note,) in database.rows(
+        "SELECT text FROM note ORDER BY id")]
 
 
 def events(app):
@@ -46,9 +28,20 @@ def events(app):
             .journal]
 
 
-def test_index_does_not_touch_the_database(client, db_path):
+def test_the_app_runs_on_the_engine_it_was_given(app, database):
+    with app.app_context():
+        assert db.engine.dialect.name == database.engine
+        version = db.session.execute(text(
+            "SELECT sqlite_version()" if database.engine == "sqlite"
+            else "SHOW server_version")).scalar_one()
+    assert version[0].isdigit()
+
+
+def test_index_does_not_touch_the_database(client, app, database):
     assert client.get("/").status_code == 200
-    assert not db_path.exists()
+    with app.app_context():
+        assert db.engine.pool.checkedin() == 0      # never connected
+    assert database.tables() == []
 
 
 def test_database_url_default_env_and_test_config(monkeypatch, tmp_path):
@@ -59,40 +52,90 @@ def test_database_url_default_env_and_test_config(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.db")
     app = DEMO.create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/env.db")
-    app = make_app(tmp_path / "test.db")
+    monkeypatch.setenv("DATABASE_URL",
+                       "postgresql+psycopg://demo@localhost/demo")
+    app = DEMO.create_app()
+    with app.app_context():                      # never connects
+        assert db.engine.dialect.name == "postgresql"
+        assert db.engine.dialect.driver == "psycopg"
+    app = DEMO.create_app({"SQLALCHEMY_DATABASE_URI":
+                           f"sqlite:///{tmp_path}/test.db"})
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/test.db")
 
 
-def test_successful_request_is_committed_by_teardown(client, app, db_path):
+def test_database_url_names_the_database(monkeypatch, make_app, database):
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    app = make_app(SQLALCHEMY_DATABASE_URI=None)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == database.url
+    assert app.test_client().post("/notes", data={"text": "env"}
+                                  ).status_code == 201
+    assert stored_notes(database) == ["env"]
+
+
+def test_the_view_commits_its_write(client, app, database):
     response = client.post("/notes", data={"text": "kept"})
     assert response.status_code == 201
-    assert stored_notes(db_path) == ["kept"]
+    assert stored_notes(database) == ["kept"]
     assert events(app) == ["flush", "commit"]
     assert app.extensions["sqlalchemy_hooks"].journal[0]["new"] == ["Note"]
 
 
-def test_request_failing_half_way_writes_nothing(client, app, db_path):
+def test_request_failing_half_way_writes_nothing(client, app, database):
     with pytest.raises(RuntimeError, match="after the INSERT"):
         client.post("/notes/fail")
-    assert stored_notes(db_path) == []
+    assert stored_notes(database) == []
     assert events(app) == ["flush", "rollback"]
 
 
-def test_failing_request_is_a_500_and_writes_nothing(app, client, db_path):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    assert client.post("/notes/fail").status_code == 500
-    assert stored_notes(db_path) == []
-    assert events(app) == ["flush", "rollback"]
-
-
-def test_handled_error_response_is_rolled_back_too(client, app, db_path):
-    # abort(409) is handled, so teardown gets error=None: the status counts
+def test_handled_409_after_a_write_is_rolled_back(client, app, database):
+    # abort(409) is handled, so teardown gets error=None: nothing commits
     assert client.post("/notes/conflict").status_code == 409
-    assert stored_notes(db_path) == []
+    assert stored_notes(database) == []
     assert events(app) == ["flush", "rollback"]
 
 
-def test_a_request_without_the_database_commits_nothing(client, app):
+# Through app.wsgi_app, as a WSGI server calls it, with TESTING off, as in
+# production: an exception becomes a 500 there instead of reaching the test.
+
+@pytest.fixture
+def wsgi(make_app):
+    """(app with TESTING off, werkzeug Client on its wsgi_app)."""
+    app = make_app(TESTING=False)
+    return app, Client(app.wsgi_app)
+
+
+def test_wsgi_a_write_is_committed_by_the_view(wsgi, database):
+    app, client = wsgi
+    assert client.post("/notes", data={"text": "kept"}).status_code == 201
+    assert stored_notes(database) == ["kept"]
+    assert events(app) == ["flush", "commit"]
+
+
+def test_wsgi_a_409_after_a_write_commits_nothing(wsgi, database):
+    app, client = wsgi
+    assert client.post("/notes/conflict").status_code == 409
+    assert stored_notes(database) == []
+    assert events(app) == ["flush", "rollback"]
+
+
+def test_wsgi_an_exception_rolls_back(wsgi, database):
+    app, client = wsgi
+    assert client.post("/notes/fail").status_code == 500
+    assert stored_notes(database) == []
+    assert events(app) == ["flush", "rollback"]
+
+
+def test_wsgi_only_committed_writes_are_kept(wsgi, database):
+    app, client = wsgi
+    for path in ("/notes", "/notes/conflict", "/notes/fail", "/notes"):
+        client.post(path, data={"text": path})
+    assert stored_notes(database) == ["/notes", "/notes"]
+    response = client.get("/notes")
+    assert response.status_code == 200
+    assert response.json["notes"] == ["/notes", "/notes"]
+
+
+def test_a_request_without_the_database_journals_nothing(client, app):
     client.post("/notes", data={"text": "one"})
     before = events(app)
     assert client.get("/").status_code == 200
@@ -122,23 +165,19 @@ def test_timing_outside_an_app_context_records_nothing(app):
         assert DEMO.get_timed_queries() == []
 
 
-def test_listeners_are_per_engine_and_apps_share_nothing(tmp_path):
-    one, two = make_app(tmp_path / "one.db"), make_app(tmp_path / "two.db")
-    three = None
-    try:
-        with one.app_context():
-            engine_one = db.engine
-        listeners = len(engine_one.dispatch.before_cursor_execute)
-        three = make_app(tmp_path / "three.db")      # a third app...
-        assert len(engine_one.dispatch.before_cursor_execute) == listeners
-        assert event.contains(engine_one, "before_cursor_execute",
-                              DEMO._start)
-        one.test_client().post("/notes", data={"text": "only in one"})
-        assert events(one) == ["flush", "commit"]
-        assert events(two) == [] and events(three) == []
-        assert stored_notes(tmp_path / "one.db") == ["only in one"]
-        assert not (tmp_path / "two.db").exists()
-    finally:
-        for app in (one, two, three):
-            if app is not None:
-                dispose(app)
+def test_listeners_are_per_engine_and_apps_share_nothing(make_app,
+                                                         new_database):
+    bases = [new_database() for _ in range(3)]
+    one, two = (make_app(SQLALCHEMY_DATABASE_URI=base.url)
+                for base in bases[:2])
+    with one.app_context():
+        engine_one = db.engine
+    listeners = len(engine_one.dispatch.before_cursor_execute)
+    three = make_app(SQLALCHEMY_DATABASE_URI=bases[2].url)  # a third app...
+    assert len(engine_one.dispatch.before_cursor_execute) == listeners
+    assert event.contains(engine_one, "before_cursor_execute", DEMO._start)
+    one.test_client().post("/notes", data={"text": "only in one"})
+    assert events(one) == ["flush", "commit"]
+    assert events(two) == [] and events(three) == []
+    assert stored_notes(bases[0]) == ["only in one"]
+    assert bases[1].tables() == []
