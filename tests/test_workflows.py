@@ -19,7 +19,6 @@ import tomllib
 from pathlib import Path
 
 import docutils.core
-import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[1]
