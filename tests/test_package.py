@@ -310,7 +310,8 @@ def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
     installed = run(sys.executable, "-m", "pip", "--isolated", "--python",
                     python, "install", "--disable-pip-version-check",
                     "--no-compile", "--no-index", "--find-links", WHEELHOUSE,
-                    dist.wheel, "--group", f"{PROJECT / 'pyproject.toml'}:test")
+                    dist.wheel, "--group",
+                    f"{PROJECT / 'pyproject.toml'}:test")
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     work = tmp_path / "work"
@@ -347,7 +348,7 @@ def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
 
 # --- make matrix: nox sessions --------------------------------------------
 
-def test_nox_runs_the_oldest_flask_on_the_oldest_python_and_the_newest_on_all():
+def test_nox_runs_oldest_flask_on_the_oldest_python_and_newest_on_all():
     listed = run(BIN / "nox", "-f", PROJECT / "noxfile.py", "--list", "--json")
     assert listed.returncode == 0, listed.stdout + listed.stderr
     sessions = json.loads(listed.stdout)
