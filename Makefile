@@ -7,12 +7,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   := 127.0.0.1
 PORT   ?= 8000
+# Wheels of what Flask-Flags's tests need (its `test` dependency group), for
+# the test that installs the built wheel into a fresh virtualenv offline.
+WHEELHOUSE := $(VENV)/wheelhouse
+# `make dist` writes here and nowhere else.
+DIST := flask-flags/dist
 # decktape (PDF export) from npm, pinned by package-lock.json; Chromium is
 # Debian's, so puppeteer must not download one.
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present rehearse pdf screenshots test bench clean
+.PHONY: help slides present rehearse pdf screenshots test bench dist matrix clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -24,7 +29,11 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
 	@( $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
 	     pip setuptools flit_core && \
 	   $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
-	     --no-build-isolation -e '.[test]' -e ./flask-flags ) > $(VENV)/install.log 2>&1 \
+	     --no-build-isolation -e '.[test]' -e ./flask-flags && \
+	   rm -rf $(WHEELHOUSE) && \
+	   $(PY) -m pip wheel --disable-pip-version-check -c constraints.txt \
+	     --no-build-isolation --wheel-dir $(WHEELHOUSE) \
+	     --group flask-flags/pyproject.toml:test ) > $(VENV)/install.log 2>&1 \
 	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }
 	@touch $@
 
@@ -67,5 +76,16 @@ bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/
 	  --benchmark-sort=name --benchmark-columns=median,iqr,rounds,iterations
 	$(PY) benchmarks/report.py
 
+dist: $(STAMP) ## Build Flask-Flags's sdist and wheel into flask-flags/dist/, then twine check --strict
+	@rm -f $(DIST)/flask_flags-*.tar.gz $(DIST)/flask_flags-*.whl
+	$(PY) -m build --no-isolation --outdir $(DIST) flask-flags
+	$(VENV)/bin/twine check --strict $(DIST)/flask_flags-*
+
+# nox makes one virtualenv per session (in build/nox) and installs from PyPI.
+# MATRIX_PYTHON="3.10 3.14" runs the sessions on other installed Pythons.
+matrix: $(STAMP) ## Flask-Flags's tests on the oldest and the newest Flask it allows (nox; needs PyPI)
+	$(VENV)/bin/nox -f flask-flags/noxfile.py --envdir $(CURDIR)/build/nox \
+	  --force-python $${MATRIX_PYTHON:-$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')}
+
 clean: ## Remove build output (keeps .venv)
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache $(DIST)

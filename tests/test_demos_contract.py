@@ -4,7 +4,6 @@ history files, which are compiled but never run."""
 from __future__ import annotations
 
 import importlib
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -62,12 +61,3 @@ def test_history_compiles_and_is_labelled(path):
 def test_history_is_not_importable_as_part_of_demos():
     assert not (DEMOS / "history" / "__init__.py").exists()
 
-
-def test_packaging_example_names_the_extension_module():
-    package = DEMOS.parent / "flask-flags"
-    data = tomllib.loads((package / "pyproject.toml").read_text(
-        encoding="utf-8"))
-    assert data["project"]["name"].startswith("Flask-")
-    assert "Framework :: Flask" in data["project"]["classifiers"]
-    module = data["tool"]["flit"]["module"]["name"]
-    assert (package / f"{module}.py").is_file()

@@ -40,7 +40,7 @@ class Impl:
 
     def make_app(self, flags: dict | None = None, **config) -> tuple:
         """A TESTING app with *flags* as FEATURE_FLAGS: (app, ext)."""
-        app = Flask(f"contract_{self.name}")
+        app = Flask(f"contract_{self.name.replace('.', '')}")
         app.config.update({"TESTING": True, "FEATURE_FLAGS": flags or {},
                            **config})
         return app, self.FeatureFlag(app)
