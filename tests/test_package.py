@@ -227,7 +227,8 @@ def test_the_sdist_holds_the_project_and_its_tests(dist):
              p.suffix != ".pyc"}
     assert tests, "flask-flags/tests is empty"
     assert names == {"PKG-INFO", "pyproject.toml", "README.md", "LICENSE",
-                     "NOTICE", "flask_flags.py", "noxfile.py"} | tests
+                     "NOTICE", "flask_flags.py", "noxfile.py",
+                     "DIFFERENCES.md"} | tests
 
 
 def test_the_metadata_is_complete(dist):
@@ -318,6 +319,7 @@ def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
     shutil.copytree(PROJECT / "tests", work / "tests",
                     ignore=shutil.ignore_patterns(*NOT_OURS, "*.pyc"))
     shutil.copy(PROJECT / "pyproject.toml", work)  # its pytest settings
+    shutil.copy(PROJECT / "DIFFERENCES.md", work)  # the contract lists it
     (work / "quickstart.py").write_text(quickstart(), encoding="utf-8")
     (work / "probe.py").write_text(PROBE, encoding="utf-8")
     assert not (work / "flask_flags.py").exists()
