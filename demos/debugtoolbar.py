@@ -86,6 +86,7 @@ def create_app(test_config=None):
     """Return the toolbar demo app: debug off, toolbar on (config)."""
     app = new_app(__name__, test_config,
                   FEATURE_FLAGS={"new_checkout": False, "dark_mode": True},
+                  FLAG_PREVIEWS={"new_checkout"},
                   DEBUG_TB_ENABLED=True,
                   DEBUG_TB_HOSTS=("127.0.0.1",),
                   DEBUG_TB_INTERCEPT_REDIRECTS=False,
