@@ -10,8 +10,8 @@ header (1, 2, ...).
 Patch the class (``Flask``) and every app in the process changes, mid-request
 too; patch one app and only that app does. Either way it is global state
 that depends on order: a patch put back out of order resurrects a wrapper
-nobody owns (see the tests). Pattern: seed 004, Advanced Flask Patterns
-(``make_response``), and ``unittest.mock.patch.object``, which restores
+nobody owns (see the tests). Pattern: Armin Ronacher's talk "Advanced Flask Patterns"
+(``make_response``; written for Flask 0.9), and ``unittest.mock.patch.object``, which restores
 the same way.
 """
 
