@@ -36,13 +36,13 @@ def create_app(test_config=None):
 
 # [start:handler]
 def preview_handler(feature):
-    """True if ``?preview=`` names *feature* and FLAG_PREVIEWS
-    lists it, else NoFeatureFlagFound: the next handler decides."""
-    # Anyone can add ?preview= to a URL: allow-listed flags only.
+    """True if ?preview= names *feature* and FLAG_PREVIEWS lists
+    it; else NoFeatureFlagFound, so the next handler decides."""
+    # Anyone can add a query string to a URL: so an allow-list.
     allowed = current_app.config.get("FLAG_PREVIEWS", ())
-    if (feature in allowed
-            and request.args.get("preview") == feature):
-        return True
+    if feature in allowed:
+        if request.args.get("preview") == feature:
+            return True
     raise NoFeatureFlagFound(feature)
 # [end:handler]
 
