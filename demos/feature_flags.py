@@ -36,15 +36,24 @@ def create_app(test_config=None):
 
 # [start:handler]
 def preview_handler(feature):
-    """True if ?preview= names *feature* and FLAG_PREVIEWS lists
-    it; else NoFeatureFlagFound, so the next handler decides."""
-    # Anyone can add a query string to a URL: so an allow-list.
-    allowed = current_app.config.get("FLAG_PREVIEWS", ())
-    if feature in allowed:
-        if request.args.get("preview") == feature:
-            return True
+    """?preview=<flag> turns on a flag FLAG_PREVIEWS lists."""
+    if feature == allowed_preview():  # anyone can edit a URL
+        return True
     raise NoFeatureFlagFound(feature)
 # [end:handler]
+
+
+def allowed_preview():
+    """The flag name ``?preview=`` gives, if the app's config lists it in
+    ``FLAG_PREVIEWS`` (a set of flag names; none if unset), else None.
+    ``preview_handler`` raises NoFeatureFlagFound for every other flag,
+    so the next handler in the chain decides."""
+    # Anyone can add a query string to a URL: without this allow-list,
+    # any visitor could switch on any flag.
+    name = request.args.get("preview")
+    if name in current_app.config.get("FLAG_PREVIEWS", ()):
+        return name
+    return None
 
 
 shop = Blueprint("shop", __name__)
