@@ -10,9 +10,9 @@ and unhandled exceptions (500) all reach the client through
 re-raised instead, and the 500 comes from the debugger or the server.)
 
 Why not a ``response_class`` that sets the header in ``__init__``? Flask
-converts an HTTP error into ``response_class`` with ``force_type``, which
-swaps ``__class__`` without calling ``__init__``: a 404 or 500 would come
-out without the header.
+turns an HTTP error (a 404, a 500) into a response with
+``response_class.force_type``, which swaps the ``__class__`` of Werkzeug's
+own response without calling ``__init__``: errors would lack the header.
 
 Pattern: Armin Ronacher's talk "Advanced Flask Patterns" ("Custom Return
 Types"), written for Flask 0.9; Flask's API docs for
