@@ -12,8 +12,8 @@ moves the code out of the view arguments into ``g.lang_code``, and a URL
 defaults function puts it back into every ``url_for`` for a ``pages``
 endpoint, so views neither take nor pass it.
 
-Patterns: seed 004, Advanced Flask Patterns ("Multi-Register Blueprints",
-"URL Value Pulling"); Flask's "Using URL Processors" page
+Patterns: Armin Ronacher's talk "Advanced Flask Patterns", written for
+Flask 0.9 ("Multi-Register Blueprints", "URL Value Pulling"); Flask's "Using URL Processors" page
 (https://flask.palletsprojects.com/en/stable/patterns/urlprocessors/).
 """
 

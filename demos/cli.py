@@ -202,6 +202,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"port {args.port} on {HOST} is taken (or not "
                          f"allowed); port {other} is free: try "
                          f"--port {other}")
+    # As `flask run --debug` does: debug mode is set before the app is
+    # made, so what follows it at set-up (the debug toolbar) sees it.
+    os.environ["FLASK_DEBUG"] = "1" if args.debug else "0"
     app = module.create_app()
     print(f"demos.{args.name.removeprefix('demos.')} on "
           f"http://{HOST}:{args.port}/ (debug {'on' if args.debug else 'off'}"

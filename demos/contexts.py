@@ -13,8 +13,9 @@ global holds, or the first line of the error Flask raises for it.
 
 Pattern: Flask's "The Application Context" and "The Request Context" pages
 (https://flask.palletsprojects.com/en/stable/appcontext/,
-https://flask.palletsprojects.com/en/stable/reqcontext/); seed 004,
-Advanced Flask Patterns ("Understanding State and Context").
+https://flask.palletsprojects.com/en/stable/reqcontext/); Armin
+Ronacher's talk "Advanced Flask Patterns", written for Flask 0.9
+("Understanding State and Context").
 """
 
 import json

@@ -6,11 +6,16 @@ lists every flag that was checked, its value, why (on, off, missing or
 error) and the handler that decided, read through the extension's public
 ``checked_flags()``.
 
-Debug stays off: the toolbar is switched on by ``DEBUG_TB_ENABLED=True``
-alone (0.16 only uses ``app.debug`` as that setting's default), shown to
-``DEBUG_TB_HOSTS`` (127.0.0.1) only, with redirects not intercepted and no
-config panel (it would show ``SECRET_KEY``). ``/hooks`` shows, read off the
-app, where the toolbar hooked in. Patterns: Flask-DebugToolbar's docs
+The toolbar follows debug mode, Flask-DebugToolbar's own default
+(``DEBUG_TB_ENABLED`` defaults to ``app.debug``): ``python -m demos run
+debugtoolbar --debug`` or ``flask --app demos.debugtoolbar run --debug``
+shows it, a plain run does not. Do not switch it on without debug mode,
+and never in production: its host check, ``DEBUG_TB_HOSTS`` (127.0.0.1
+here), compares ``request.remote_addr``, and behind a reverse proxy on
+the same machine every visitor is 127.0.0.1. Redirects are not
+intercepted and there is no config panel (it would show ``SECRET_KEY``).
+``/hooks`` shows, read off the app, where the toolbar hooked in.
+Patterns: Flask-DebugToolbar's docs
 (https://flask-debugtoolbar.readthedocs.io/) and its own panels.
 """
 
@@ -32,31 +37,29 @@ from demos._common import add_index, new_app
 from demos.feature_flags import preview_handler
 from flask_flags import FeatureFlag, checked_flags
 
-#: The panel's HTML; the toolbar's Jinja environment escapes the values.
+#: The panel's HTML, one row per flag of ``checked_flags()``; a handler
+#: shows as its ``__name__`` (None: no handler knew the flag). The
+#: toolbar's Jinja environment escapes the values.
 ROWS = """<table><thead><tr><th>Flag</th><th>Active</th><th>Why</th>
 <th>Decided by</th></tr></thead><tbody>
-{% for name, active, reason, handler in flags %}<tr><td>{{ name }}</td>
-<td>{{ active }}</td><td>{{ reason }}</td><td>{{ handler }}</td></tr>
+{% for name, answer in flags.items() %}<tr><td>{{ name }}</td>
+<td>{{ answer.active }}</td><td>{{ answer.reason }}</td>
+<td>{{ answer.handler.__name__ | default(answer.handler) }}</td></tr>
 {% else %}<tr><td colspan="4">No flag checked</td></tr>
 {% endfor %}</tbody></table>"""
 
 
 # [start:panel]
-def flags_checked():
-    """This request's checks: [(flag, active, reason, handler)]."""
-    return [(flag, active, reason, getattr(who, "__name__", who))
-            for flag, (active, reason, who) in checked_flags().items()]
-
 class FeatureFlagsPanel(DebugPanel):
     name = "FeatureFlags"
     has_content = True
 
     def nav_subtitle(self):
-        return f"{len(flags_checked())} checked"
+        return f"{len(checked_flags())} checked"
 
     def content(self):
-        return self.jinja_env.from_string(ROWS).render(
-            flags=flags_checked())
+        template = self.jinja_env.from_string(ROWS)
+        return template.render(flags=checked_flags())
 # [end:panel]
 
     def nav_title(self):
@@ -83,19 +86,23 @@ toolbar = DebugToolbarExtension()
 
 
 def create_app(test_config=None):
-    """Return the toolbar demo app: debug off, toolbar on (config)."""
+    """Return the toolbar demo app. The toolbar is on in debug mode only,
+    unless *test_config* sets ``DEBUG_TB_ENABLED`` (the tests do)."""
     app = new_app(__name__, test_config,
                   FEATURE_FLAGS={"new_checkout": False, "dark_mode": True},
-                  DEBUG_TB_ENABLED=True,
+                  FLAG_PREVIEWS={"new_checkout"},
                   DEBUG_TB_HOSTS=("127.0.0.1",),
                   DEBUG_TB_INTERCEPT_REDIRECTS=False,
                   DEBUG_TB_PANELS=PANELS)
     flags.init_app(app)
     flags.add_handler(preview_handler, app=app)
-    toolbar.init_app(app)
+    toolbar.init_app(app)  # DEBUG_TB_ENABLED defaults to app.debug
     app.register_blueprint(pages)
+    state = ("on" if app.config["DEBUG_TB_ENABLED"] else
+             "off: it follows debug mode, so serve this demo with --debug")
     add_index(app, "Flask-DebugToolbar", "The toolbar with a panel that "
-              "lists the flags each request checked and what decided them.",
+              "lists the flags each request checked and what decided them. "
+              f"The toolbar is {state}.",
               [("/shop", "a page that checks three flags"),
                ("/shop?preview=new_checkout",
                 "the same, with the preview handler deciding one"),

@@ -1,6 +1,7 @@
 """Decorators that change what a view does (talk section 3).
 
-``add_timing_information`` is seed 004's timing decorator, kept honest for
+``add_timing_information`` is the timing decorator from Armin Ronacher's
+talk "Advanced Flask Patterns" (written for Flask 0.9), kept honest for
 Flask 3.1: ``time.perf_counter`` instead of ``time.time``, ``functools.wraps``
 and an ``X-Runtime`` header in seconds. ``templated`` is the "Templating
 Decorator" from Flask's "View Decorators" page

@@ -1,7 +1,9 @@
 """The talk's feature-flag extension in use (talk section 3).
 
 Flags come from ``FEATURE_FLAGS`` in the config, plus one extra handler that
-lets ``?preview=<flag>`` turn a single flag on for one request. Routes:
+lets ``?preview=<flag>`` turn a single flag on for one request, if the flag
+is in the config's allow-list ``FLAG_PREVIEWS`` (here only
+``new_checkout``): anyone can add a query string to a URL. Routes:
 
 - ``/``: a page rendered with the ``active_feature`` Jinja test;
 - ``/checkout``: the new checkout, or a 302 to ``/checkout/classic`` when
@@ -10,7 +12,7 @@ lets ``?preview=<flag>`` turn a single flag on for one request. Routes:
 - ``/flags``: the flags this request saw, as JSON.
 """
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from demos._common import add_index, new_app
 from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
@@ -24,7 +26,7 @@ def create_app(test_config=None):
         "new_checkout": False,
         "dark_mode": True,
         "labs": False,
-    })
+    }, FLAG_PREVIEWS={"new_checkout"})
     flags.init_app(app)
     flags.add_handler(preview_handler, app=app)
     app.register_blueprint(shop)
@@ -34,11 +36,24 @@ def create_app(test_config=None):
 
 # [start:handler]
 def preview_handler(feature):
-    """``?preview=<flag>`` turns that one flag on for this request."""
-    if request.args.get("preview") == feature:
+    """?preview=<flag> turns on a flag FLAG_PREVIEWS lists."""
+    if feature == allowed_preview():  # anyone can edit a URL
         return True
     raise NoFeatureFlagFound(feature)
 # [end:handler]
+
+
+def allowed_preview():
+    """The flag name ``?preview=`` gives, if the app's config lists it in
+    ``FLAG_PREVIEWS`` (a set of flag names; none if unset), else None.
+    ``preview_handler`` raises NoFeatureFlagFound for every other flag,
+    so the next handler in the chain decides."""
+    # Anyone can add a query string to a URL: without this allow-list,
+    # any visitor could switch on any flag.
+    name = request.args.get("preview")
+    if name in current_app.config.get("FLAG_PREVIEWS", ()):
+        return name
+    return None
 
 
 shop = Blueprint("shop", __name__)

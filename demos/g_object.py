@@ -9,7 +9,9 @@ Two patterns: a value computed lazily, at most once per request; and a
 function stashed in ``g`` by a hook, so views and templates call it.
 
 Pattern: Flask's "The Application Context" page
-(https://flask.palletsprojects.com/en/stable/appcontext/), seed 002.
+(https://flask.palletsprojects.com/en/stable/appcontext/); Armin
+Ronacher's talk "Flask for Fun and Profit" (PyBay 2016), whose
+``get_user()`` keeps its answer in ``g``.
 """
 
 from functools import partial

@@ -12,8 +12,9 @@ place and every hook after it still runs; the teardown functions then get
 ``error=None``, as the error was handled.
 
 Pattern: Flask's "Application Structure and Lifecycle" page
-(https://flask.palletsprojects.com/en/stable/lifecycle/); seed 004,
-Advanced Flask Patterns ("Teardown Management").
+(https://flask.palletsprojects.com/en/stable/lifecycle/); Armin
+Ronacher's talk "Advanced Flask Patterns", written for Flask 0.9
+("Teardown Management").
 """
 
 from functools import partial

@@ -1,8 +1,13 @@
 """Customizing Jinja from an extension (talk section 3).
 
-An extension can give templates new tests (``{% if x is ... %}``), filters
-(``{{ x | ... }}``), globals and context processors, all registered on the
-app in ``init_app``, so they exist only in the apps that installed it.
+``init_jinja(app)`` registers, as an extension's ``init_app`` would, four
+things on *app*: a test, ``weekend`` (``{% if day is weekend %}``: True for
+a Saturday or Sunday ``date``); a filter, ``initials``
+(``{{ "ada lovelace" | initials }}`` gives ``AL``); a global, ``today()``
+(``date.today``); and a context processor that gives every template
+``talk``, the talk's title. Each is registered on *app* (its Jinja
+environment, or its context processors), so it exists only in the apps
+that called ``init_jinja``.
 
 Pattern: Flask's "Templates" page, "Registering Filters" and "Context
 Processors" (https://flask.palletsprojects.com/en/stable/templating/).

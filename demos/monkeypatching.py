@@ -1,18 +1,23 @@
 """Monkeypatching Flask at run time, and putting it back (talk section 4).
 
-Some extensions replace Flask's own methods: Flask-DebugToolbar 0.16 sets
-``app.dispatch_request`` to its own in ``init_app``. ``patched`` does that
-for the length of a ``with`` block and restores the original on the way out,
-also when the block raises. ``count_responses`` is the wrapper used here: it
-wraps ``make_response`` so every response gets an ``X-Response-Count``
-header (1, 2, ...).
+Some extensions replace Flask's own methods: Flask-DebugToolbar 0.16, when
+enabled, sets ``app.dispatch_request`` to its own in ``init_app``.
+``patched`` replaces a method for the length of a ``with`` block and
+restores the original on the way out, also when the block raises.
+``count_responses`` is the wrapper used here: it wraps ``make_response``,
+so every response the wrapped method makes, errors included, gets an
+``X-Response-Count`` header (1, 2, ...).
 
-Patch the class (``Flask``) and every app in the process changes, mid-request
-too; patch one app and only that app does. Either way it is global state
-that depends on order: a patch put back out of order resurrects a wrapper
-nobody owns (see the tests). Pattern: seed 004, Advanced Flask Patterns
-(``make_response``), and ``unittest.mock.patch.object``, which restores
-the same way.
+Patch the class (``Flask``) and every app in the process that uses
+Flask's ``make_response`` changes, mid-request too; patch one app and only
+that app does. Either way it is global state that depends on order: a
+patch put back out of order resurrects a wrapper nobody owns (see the
+tests). A method that is not there (renamed in a new Flask, or misspelt)
+fails loudly: ``patched`` raises AttributeError before changing anything.
+
+Pattern: Armin Ronacher's talk "Advanced Flask Patterns" (written for
+Flask 0.9) for ``make_response``, and ``unittest.mock.patch.object``,
+which restores the same way.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ _MISSING = object()
 # [start:patched]
 @contextmanager
 def patched(owner, name, wrap):
-    """Inside the block, ``owner.name`` is ``wrap(original)``.
-
-    *owner* is a class (all its instances change) or one object."""
+    """Inside the block, ``owner.name`` is ``wrap(original)``;
+    *owner* is a class (for its instances) or one object.
+    AttributeError, nothing changed, if *owner* has no *name*."""
     saved = vars(owner).get(name, _MISSING)
     setattr(owner, name, wrap(getattr(owner, name)))
     try:

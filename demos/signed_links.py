@@ -10,8 +10,8 @@ never a 500. Using a link twice says the account is already active: the
 signature cannot tell, so that check needs the user's state (here a set per
 app, standing in for the users table).
 
-Pattern: seed 004, Advanced Flask Patterns ("Sign&Roundtrip instead of
-Store"), rewritten with itsdangerous 2.2's timed serializer.
+Pattern: Armin Ronacher's talk "Advanced Flask Patterns", written for
+Flask 0.9 ("Sign&Roundtrip instead of Store"), rewritten with itsdangerous 2.2's timed serializer.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """demos/feature_flags.py: the talk's extension in an app."""
 
 import pytest
+from werkzeug.test import Client
 
 import demos.feature_flags
 from demos.feature_flags import preview_handler
@@ -44,14 +45,41 @@ def test_labs_is_404_while_off_and_200_when_on(app, client):
 
 
 def test_flags_shows_what_decided(client):
-    body = client.get("/flags?preview=labs").get_json()
-    assert body["checked"] == {"new_checkout": False, "dark_mode": True,
-                               "labs": True}
-    assert body["why"] == {"new_checkout": "off", "dark_mode": "on",
-                           "labs": "on"}
-    assert body["decided_by"] == {"new_checkout": "AppConfigFlagHandler",
+    body = client.get("/flags?preview=new_checkout").get_json()
+    assert body["checked"] == {"new_checkout": True, "dark_mode": True,
+                               "labs": False}
+    assert body["why"] == {"new_checkout": "on", "dark_mode": "on",
+                           "labs": "off"}
+    assert body["decided_by"] == {"new_checkout": "preview_handler",
                                   "dark_mode": "AppConfigFlagHandler",
-                                  "labs": "preview_handler"}
+                                  "labs": "AppConfigFlagHandler"}
+
+
+def test_only_allow_listed_flags_can_be_previewed(app):
+    """Anyone can add ?preview= to a URL: a flag outside FLAG_PREVIEWS
+    stays as the config says, through the app as a server calls it."""
+    assert app.config["FLAG_PREVIEWS"] == {"new_checkout"}
+    wsgi = Client(app.wsgi_app)
+    assert wsgi.get("/labs?preview=labs").status_code == 404
+    body = wsgi.get("/flags?preview=labs").get_json()
+    assert body["checked"]["labs"] is False
+    assert body["decided_by"]["labs"] == "AppConfigFlagHandler"
+    assert wsgi.get("/checkout?preview=new_checkout").data == (
+        b"The new one-click checkout.")
+    with app.test_request_context("/?preview=labs"):
+        with pytest.raises(NoFeatureFlagFound):  # not False: undecided
+            preview_handler("labs")
+    app.config["FLAG_PREVIEWS"] = {"new_checkout", "labs"}
+    assert wsgi.get("/labs?preview=labs").status_code == 200
+
+
+def test_no_allow_list_means_no_previews():
+    app = DEMO.create_app({"TESTING": True})
+    del app.config["FLAG_PREVIEWS"]
+    wsgi = Client(app.wsgi_app)
+    response = wsgi.get("/checkout?preview=new_checkout")
+    assert response.status_code == 302
+    assert response.location == "/checkout/classic"
 
 
 def test_apps_from_the_factory_do_not_share_flags():
@@ -67,9 +95,10 @@ def test_preview_handler_knows_only_the_flag_it_previews(app):
     False: a flag nobody configured then stays "missing" (and is
     signalled), instead of "off by preview_handler"."""
     sent = []
-    with app.test_request_context("/?preview=labs"), \
+    with app.test_request_context("/?preview=new_checkout"), \
             missing_feature.connected_to(
                 lambda sender, feature: sent.append(feature), sender=app):
+        assert preview_handler("new_checkout") is True
         with pytest.raises(NoFeatureFlagFound):
             preview_handler("nobody_knows_me")
         assert is_active("nobody_knows_me") is False

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask import render_template_string
+
 import demos.jinja
 
 DEMO = demos.jinja
@@ -31,5 +33,11 @@ def test_bad_date_is_a_400(client):
 def test_helpers_registered_on_the_app_only(app):
     assert app.jinja_env.tests["weekend"](date(2026, 11, 22)) is True
     assert app.jinja_env.filters["initials"]("ada lovelace") == "AL"
+    assert app.jinja_env.globals["today"] == date.today
     other = DEMO.new_app("other")
     assert "weekend" not in other.jinja_env.tests
+    assert "initials" not in other.jinja_env.filters
+    assert "today" not in other.jinja_env.globals
+    for each, title in ((app, "Developing Flask Extensions"), (other, "")):
+        with each.app_context():
+            assert render_template_string("{{ talk }}") == title

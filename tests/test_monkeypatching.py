@@ -2,7 +2,8 @@
 and whatever order the tests run in."""
 
 import pytest
-from flask import Flask
+from flask import Flask, abort
+from werkzeug.test import Client
 
 import demos.monkeypatching
 from demos.monkeypatching import HEADER, count_responses, patched
@@ -61,6 +62,36 @@ def test_an_own_attribute_is_put_back_as_it_was(app):
     with patched(app, "make_response", count_responses):
         assert header(app) == "1"
     assert vars(app)["make_response"] is custom
+
+
+def test_a_missing_method_fails_loudly_and_changes_nothing(app):
+    """A renamed or misspelt method is an AttributeError on entering the
+    block, not a patch that silently does nothing."""
+    with pytest.raises(AttributeError, match="make_responze"):
+        with patched(Flask, "make_responze", count_responses):
+            pytest.fail("the block must not run")
+    assert "make_responze" not in vars(Flask)
+    with pytest.raises(AttributeError, match="make_responze"):
+        with patched(app, "make_responze", count_responses):
+            pytest.fail("the block must not run")
+    assert "make_responze" not in vars(app)
+
+
+def test_every_response_of_a_patched_app_is_counted():
+    """Through ``app.wsgi_app``, as a server calls it: a page, an abort,
+    a routing 404 and an unhandled exception's 500 all pass through the
+    wrapped make_response."""
+    app = DEMO.create_app({"TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    app.add_url_rule("/gone", "gone", lambda: abort(410))
+    app.add_url_rule("/fail", "fail", lambda: 1 / 0)
+    wsgi = Client(app.wsgi_app)
+    with patched(app, "make_response", count_responses):
+        responses = [wsgi.get(path)
+                     for path in ("/", "/gone", "/nowhere", "/fail")]
+    assert [r.status_code for r in responses] == [200, 410, 404, 500]
+    assert [r.headers.get(HEADER) for r in responses] == ["1", "2", "3",
+                                                          "4"]
+    assert HEADER not in wsgi.get("/").headers
 
 
 def test_exiting_out_of_order_leaves_a_wrapper_behind():

@@ -156,9 +156,9 @@ def test_each_outline_section_is_in_the_deck():
     assert problems == []
 
 
-# --- the helpers catch the mistakes the seed proposal had -----------------
+# --- the helpers catch the mistakes the first draft of the proposal had ---
 
-SEED_STYLE_OUTLINE = """\
+DRAFT_OUTLINE = """\
 1. Introduction (5 min)
     - About me
 2. Architecture (5 min)
@@ -173,13 +173,13 @@ SEED_STYLE_OUTLINE = """\
 
 
 def test_helpers_flag_a_gap_in_the_numbering():
-    sections = parse_outline(SEED_STYLE_OUTLINE)
+    sections = parse_outline(DRAFT_OUTLINE)
     assert [num for num, _, _ in sections] == [1, 2, 3, 5, 6]
     assert numbering_problems([num for num, _, _ in sections]) != []
 
 
 def test_helpers_flag_a_wrong_sum():
-    sections = parse_outline(SEED_STYLE_OUTLINE)
+    sections = parse_outline(DRAFT_OUTLINE)
     assert outline_minutes(sections) == 29
     assert outline_minutes(sections) != 30
 

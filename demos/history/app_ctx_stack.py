@@ -1,5 +1,7 @@
-# HISTORY: Flask 0.9-era extension state (seed 004). Does not import on
-# Flask 3: _app_ctx_stack was removed. Compiled by the tests, never run.
+# HISTORY: Flask 0.9-era extension state, from Armin Ronacher's talk
+# "Advanced Flask Patterns". _app_ctx_stack was deprecated in Flask 2.2
+# and removed in 3.0, so this does not import on Flask 3.1. Compiled by
+# the tests, never run.
 import sqlite3
 
 from flask import _app_ctx_stack
