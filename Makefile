@@ -28,14 +28,14 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
 	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }
 	@touch $@
 
-slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any warning fails)
-	@$(PY) talk/build.py
+slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any docutils message fails it)
+	@$(PY) -m talk.tools.slides
 
 present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
-	$(PY) talk/present.py --host $(HOST) --port $(PORT) talk/index.rst
+	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
-rehearse: $(STAMP) ## Per section: planned minutes, steps, notes words, speaking time (130 wpm)
-	@$(PY) talk/rehearse.py proposal.md talk
+rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm) + live coding + demos; fails outside 20%
+	@$(PY) -m talk.tools.rehearse proposal.md talk
 
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || \
@@ -45,10 +45,10 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $@
 
 pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step)
-	@$(PY) talk/pdf.py build/slides/index.html build/slides.pdf
+	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it, in build/screenshots/
-	@$(PY) talk/screenshots.py build/slides/index.html build/screenshots
+	@$(PY) -m talk.tools.screenshots build/slides/index.html build/screenshots
 
 # With npm on the machine, `make test` also installs decktape for the PDF test;
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).

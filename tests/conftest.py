@@ -1,20 +1,26 @@
 """Fixtures in the style of Flask's tutorial (flaskr): ``app``, ``client``,
 ``runner``. A test module names the demo it tests with ``DEMO = <module>``;
 ``app`` builds it with ``create_app({"TESTING": True})``.
+
+For the deck: ``copy_talk`` copies the slide sources into a temporary
+folder (tests never edit the real ones), ``built_deck`` is the real deck
+built once per test session, and ``chromium`` is one Debian Chromium per
+session, shared by the browser tests.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-TALK = ROOT / "talk"
+from demos.cli import discover
+from talk.tools import slides
+from talk.tools._common import ROOT, TALK
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,51 +57,63 @@ def runner(app):
 
 
 def demo_modules() -> list[str]:
-    """Every ``demos.<x>`` module with a ``create_app``: the demos."""
-    import importlib
-    import pkgutil
-
-    import demos
-
-    names = []
-    for info in pkgutil.iter_modules(demos.__path__, "demos."):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "create_app", None)):
-            names.append(info.name)
-    return names
+    """``demos.<x>`` for every demo, found by demos.cli's discovery."""
+    found, broken = discover()
+    assert not broken, broken
+    return [f"demos.{demo.name}" for demo in found]
 
 
-def build_slides(source: Path, target: Path) -> subprocess.CompletedProcess:
-    """Run the strict slide build (talk/build.py) on *source* into *target*."""
-    return subprocess.run(
-        [sys.executable, str(TALK / "build.py"), str(source), str(target)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )
+def require(ok: bool, reason: str) -> None:
+    """Skip (an attendee's laptop) or fail (CI=true) when something a test
+    needs, such as Chromium or decktape, is missing."""
+    if not ok:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: not skipping)")
+        pytest.skip(reason)
 
 
 def copy_talk(folder: Path) -> Path:
-    """A copy of talk/ in *folder* whose includes point at the real demos/.
-
-    The build writes the checkpoint diffs to ``../build/generated`` beside
-    the source, so building a copy writes them under *folder*, not the repo.
-    """
+    """A copy of the slide sources (talk/ without its tools) in *folder*,
+    beside links to the real demos/ and flask-flags/ that its slides
+    include (read only: copy them to change them)."""
     talk = folder / "talk"
-    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns("__pycache__"))
-    for rst in talk.glob("*.rst"):
-        text = rst.read_text(encoding="utf-8")
-        for folder_name in ("demos", "flask-flags"):
-            text = text.replace(f"../{folder_name}/",
-                                f"{(ROOT / folder_name).as_posix()}/")
-        rst.write_text(text, encoding="utf-8")
+    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns(
+        "__pycache__", "tools", "__init__.py"))
+    for name in ("demos", "flask-flags"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     return talk
 
 
 @pytest.fixture(scope="session")
-def built_deck(tmp_path_factory) -> Path:
-    """The real deck, built once per session from a copy of talk/ (see
-    copy_talk); returns its index.html path."""
+def good_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The real deck, copied (copy_talk) and built once per session:
+    ``(talk copy, build folder)``. Copy them before changing anything."""
     folder = tmp_path_factory.mktemp("deck")
+    talk = copy_talk(folder)
     target = folder / "slides"
-    result = build_slides(copy_talk(folder) / "index.rst", target)
-    assert result.returncode == 0, result.stderr
-    return target / "index.html"
+    slides.build(talk / "index.rst", target)
+    return talk, target
+
+
+@pytest.fixture(scope="session")
+def built_deck(good_build) -> Path:
+    """The index.html of the real deck, built once per session."""
+    return good_build[1] / "index.html"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through playwright, one per test session (per
+    xdist worker). Started with --allow-file-access-from-files, as a
+    speaker presenting from disk starts it (see test_browser.py)."""
+    from talk.tools import browser
+
+    require(browser.CHROMIUM.exists(),
+            f"{browser.CHROMIUM} not found: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = browser.launch(playwright,
+                                  ["--allow-file-access-from-files"])
+        yield launched
+        launched.close()
