@@ -46,6 +46,8 @@ from urllib.parse import urljoin, urlsplit
 from flask import got_request_exception
 
 import demos
+from talk.tools import ToolError
+from talk.tools.outline import read_outline
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -57,7 +59,6 @@ PROPOSAL = PACKAGE.parent / "proposal.md"
 BODY_CHARS = 100
 
 _SECTION = re.compile(r"\s*\((?:talk\s+)?section\s+(\d+)\b[^)]*\)\.?\s*$")
-_OUTLINE = re.compile(r"^(\d+)\. (\S.*?) \(\d+ min\)$", re.MULTILINE)
 _CHECKPOINT = re.compile(r"^step(\d{2})_\w+\.py$")
 _EXTRA_HEADERS = ("Location", "Content-Type")
 
@@ -116,12 +117,12 @@ def discover() -> tuple[list[Demo], dict[str, str]]:
 
 
 def section_titles() -> dict[int, str]:
-    """``{number: title}`` from the outline in proposal.md, if present."""
+    """``{number: title}`` from the outline in proposal.md (read by
+    talk.tools.outline); empty when the checkout has no readable one."""
     try:
-        text = PROPOSAL.read_text(encoding="utf-8")
-    except OSError:
+        return {item.number: item.title for item in read_outline(PROPOSAL)}
+    except ToolError:
         return {}
-    return {int(num): title for num, title in _OUTLINE.findall(text)}
 
 
 def load_demo(name: str) -> ModuleType:
