@@ -54,8 +54,12 @@ screenshots: slides ## One PNG per step, as the projector shows it, in build/scr
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).
 HAVE_NPM := $(shell command -v npm 2>/dev/null)
 
-test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite (benchmarks run once, untimed)
-	$(PY) -m pytest --benchmark-disable
+# pytest-xdist: TEST_WORKERS processes; a test module that shares one
+# browser, PDF or build (xdist_group) stays on one of them.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite in parallel (benchmarks run once, untimed)
+	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/benchmarks.svg
 	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \
