@@ -362,6 +362,28 @@ def test_a_previous_build_is_replaced_and_an_empty_folder_filled(capsys, tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "talk"]
 
 
+#: A 1x1 PNG image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201d2c6c1d6"
+    "0000000049454e44ae426082")
+
+
+def test_an_image_the_deck_measures_is_not_read_as_text(capsys, tmp_path,
+                                                        monkeypatch):
+    """docutils records a figure's image as read when Pillow can measure it
+    (from the deck's folder): it is copied, not checked as text."""
+    talk = tmp_path / "talk"
+    index = tiny_deck(talk, {"01_one.rst": "----\n\nA figure\n========\n\n"
+                                           ".. figure:: dot.png\n   :figwidth: image\n"})
+    (talk / "dot.png").write_bytes(PNG)
+    monkeypatch.chdir(talk)
+    status, out, err = build(capsys, index, tmp_path / "out")
+    assert (status, err) == (0, "")
+    assert (tmp_path / "out" / "dot.png").read_bytes() == PNG
+    assert '<img src="dot.png"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_command_line(capsys, tmp_path):
     """The module runs as ``python -m talk.tools.slides``; a bad command
     line exits 2, a missing source 1, each with no traceback."""

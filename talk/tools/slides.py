@@ -89,6 +89,9 @@ _HARMLESS_INFO = "Duplicate implicit target name"
 #: Field names in the master file that name CSS or JavaScript files.
 _RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$",
                              re.MULTILINE)
+#: Files docutils may record as read that are not text (a figure's image,
+#: measured by Pillow): the text checks skip them.
+_NOT_TEXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico"}
 #: hovercraft 2.7's pattern for files a CSS file refers to.
 _CSS_URL = re.compile(rb"""url\(['"]?(.*?)['"]?[\)\?\#]""")
 
@@ -228,7 +231,8 @@ def _parse(source: Path, text: str, root: Path):
     except SystemMessage as exc:
         # A file that is not UTF-8: name it and its line, not the include.
         for name in reversed(reader.settings.record_dependencies.list):
-            read_text(name)
+            if Path(name).suffix.lower() not in _NOT_TEXT:
+                read_text(name)
         raise BuildError(_one_line(str(exc))) from None
     read = {Path(name).resolve()
             for name in reader.settings.record_dependencies.list}
@@ -259,7 +263,7 @@ def _check_steps(doctree, master: Path, read: set[Path]) -> None:
     from docutils import nodes
 
     for path in sorted(read | {master}):
-        if not read_text(path).strip():
+        if path.suffix.lower() not in _NOT_TEXT and not read_text(path).strip():
             raise BuildError(f"{shown(path)}:1: the file is empty")
     parsed, starts = set(), Counter()
     for node in doctree.findall(nodes.Element):
