@@ -4,6 +4,7 @@ files and nothing else, never a 404 while a rebuild swaps the deck in."""
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import re
@@ -185,13 +186,41 @@ def test_no_request_fails_while_rebuilds_swap_the_deck(served):
     assert len(list(served.deck.workdir.iterdir())) == 1
 
 
-def test_the_banner_names_a_byte_that_is_not_utf8(served):
-    (served.source.parent / "01_one.rst").write_bytes(
-        SECTION.encode().replace(b"More text.", b"More \xff text."))
+def write(name: str, data: bytes):
+    return lambda talk: (talk / name).write_bytes(data)
+
+
+BROKEN = {
+    "title underline of 2 characters": (
+        write("01_one.rst", SECTION.replace("Step one\n========",
+                                            "Step one\n==").encode()),
+        "01_one.rst:4: (INFO/1) Possible title underline, too short"),
+    "byte that is not UTF-8": (
+        write("01_one.rst", SECTION.encode().replace(b"More text.",
+                                                     b"More \xff text.")),
+        "01_one.rst:13: byte 0xff (column 6) is not UTF-8"),
+    "empty section file": (write("01_one.rst", b""),
+                           "01_one.rst:1: the file is empty"),
+    "section file with no step": (
+        write("01_one.rst", SECTION.replace("----\n", "").encode()),
+        "01_one.rst:1: starts no step"),
+    "deck with no step": (write("index.rst", b":title: Small\n\nText.\n"),
+                          "index.rst:1: the deck has no step"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_deck_stays_served_under_a_banner(served, case):
+    """make present shows what make slides says, file:line, over the last
+    good deck."""
+    change, where = BROKEN[case]
+    change(served.source.parent)
     assert not served.deck.rebuild()
+    assert where in served.deck.error
     page = served.request("GET", "/")[2].decode()
-    assert re.search(r"Build FAILED \(showing the last good deck\): \S*"
-                     r"01_one.rst:13: byte 0xff \(column 6\)", page)
+    banner = re.search(r'<div id="present-build-error"[^>]*>(.*?)</div>', page)
+    assert banner and html.escape(where) in banner.group(1)
+    assert page.count('class="step ') == 2
 
 
 def test_serves_ipv6_loopback(tmp_path):
@@ -227,6 +256,21 @@ def test_the_files_the_build_read_are_watched(tmp_path):
     assert deck.wants(str(talk / "02_architecture.rst"))
     assert not deck.wants(str(talk / ".02_architecture.rst.swp"))
     assert not deck.wants(str(ROOT / "demos" / "cli.py"))
+
+
+def test_a_system_that_will_not_watch_is_said_in_one_line(tmp_path, capsys,
+                                                          monkeypatch):
+    from watchdog.observers import Observer
+
+    def schedule(self, *args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(Observer, "schedule", schedule)
+    deck = present.Deck(small_deck(tmp_path / "talk"), tmp_path)
+    assert present.watch(deck, present.Changes()) is None
+    assert capsys.readouterr().err == (
+        "present: cannot watch the deck's files (inotify watch limit reached): "
+        "still serving, without rebuilds\n")
 
 
 # --- end to end: python -m talk.tools.present on a copy of talk/ and demos/ -------

@@ -322,7 +322,8 @@ class Changes:
 
 def watch(deck: Deck, changed: Changes):
     """Start watchdog on the deck's folder and the folders of the files the
-    last build read."""
+    last build read; returns the observer, or None (said in one line) when
+    the system will not watch them, e.g. out of inotify watches."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -339,12 +340,23 @@ def watch(deck: Deck, changed: Changes):
     observer = Observer()
     handler = OnChange()
     top = deck.source.parent
-    observer.schedule(handler, str(top), recursive=True)
-    for folder in sorted({path.parent for path in deck.watched}):
-        if not folder.is_relative_to(top) and folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=False)
-    observer.start()
+    try:
+        observer.schedule(handler, str(top), recursive=True)
+        for folder in sorted({path.parent for path in deck.watched}):
+            if not folder.is_relative_to(top) and folder.is_dir():
+                observer.schedule(handler, str(folder), recursive=False)
+        observer.start()
+    except OSError as exc:
+        log(f"cannot watch the deck's files ({exc.strerror or exc}): still "
+            "serving, without rebuilds")
+        return None
     return observer
+
+
+def _unwatch(observer) -> None:
+    if observer is not None:
+        observer.stop()
+        observer.join()
 
 
 def _stop(signum, frame):
@@ -389,15 +401,13 @@ def serve(source: Path, host: str, port: int) -> int:
                 log("changed: " + ", ".join(changed.take()))
                 deck.rebuild()
                 if deck.watched != watched:  # a new include: watch its folder
-                    observer.stop()
-                    observer.join()
+                    _unwatch(observer)
                     observer = watch(deck, changed)
                     watched = deck.watched
         except KeyboardInterrupt:
             log("stopped")
         finally:
-            observer.stop()
-            observer.join()
+            _unwatch(observer)
             server.shutdown()
             server.server_close()
     return 0
