@@ -457,7 +457,12 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="python -m demos",
         description="Find, serve and tour the talk's demos; copy the "
-                    "live-coding checkpoints.")
+                    "live-coding checkpoints.",
+        epilog="Exit status: 0 on success; 1 when a demo cannot be imported, "
+               "its app cannot be created, a server cannot start or a "
+               "checkpoint cannot be written; 2 for a bad command line, an "
+               "unknown demo or checkpoint, a port that is taken, or a "
+               "checkpoint file that would be overwritten.")
     commands = main_parser.add_subparsers(dest="command", required=True,
                                           metavar="COMMAND")
     listing = commands.add_parser("list", help="every demo, in talk order")
