@@ -4,8 +4,7 @@
 
 For the deck: ``copy_talk`` copies the slide sources into a temporary
 folder (tests never edit the real ones), ``built_deck`` is the real deck
-built once per test session, and ``chromium`` is one Debian Chromium per
-session, shared by the browser tests.
+built once per test session.
 """
 
 from __future__ import annotations
@@ -99,21 +98,3 @@ def good_build(tmp_path_factory) -> tuple[Path, Path]:
 def built_deck(good_build) -> Path:
     """The index.html of the real deck, built once per session."""
     return good_build[1] / "index.html"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium through playwright, one per test session (per
-    xdist worker). Started with --allow-file-access-from-files, as a
-    speaker presenting from disk starts it (see test_browser.py)."""
-    from talk.tools import browser
-
-    require(browser.CHROMIUM.exists(),
-            f"{browser.CHROMIUM} not found: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = browser.launch(playwright,
-                                  ["--allow-file-access-from-files"])
-        yield launched
-        launched.close()

@@ -1,8 +1,7 @@
 """The built deck in a real browser, as the projector shows it (1024x768).
 
 Debian's Chromium (/usr/bin/chromium) is driven by playwright; no browser is
-ever downloaded, and one is started per test session (conftest's
-``chromium``). Without Chromium these tests are skipped (an attendee's
+ever downloaded, and one is started for all the tests here (``chromium``). Without Chromium these tests are skipped (an attendee's
 laptop), except in CI (CI=true), where they fail instead.
 
 One walk through the deck with the keyboard (module fixture ``walk``) records,
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from conftest import require
 from talk.tools import browser as deck
 from talk.tools import present, screenshots
 from talk.tools._common import ToolError
@@ -224,6 +224,24 @@ def block_network(context, requests: list[str], blocked: list[str],
             route.abort()
     context.on("request", lambda request: requests.append(request.url))
     context.route("**/*", route)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through playwright, one for every test here (the
+    only module that drives one). Started with
+    --allow-file-access-from-files, as a speaker presenting from disk starts
+    it. Module-scoped, not session-scoped: playwright's sync API keeps an
+    asyncio event loop in the thread, and while it lives asgiref refuses to
+    run Flask's async views in later tests of the same process."""
+    require(deck.CHROMIUM.exists(),
+            f"{deck.CHROMIUM} not found: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = deck.launch(playwright, ["--allow-file-access-from-files"])
+        yield launched
+        launched.close()
 
 
 STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(s => ({
@@ -474,8 +492,8 @@ def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, re
     From disk, Chromium gives every file:// page an opaque origin of its own,
     so the console could not script its slide previews (iframes of the same
     file) and would log errors; a speaker presenting from disk starts
-    Chromium with --allow-file-access-from-files, as conftest's ``chromium``
-    is (or uses `make present`).
+    Chromium with --allow-file-access-from-files, as ``chromium`` is (or
+    uses `make present`).
     """
     if how == "from disk":
         url, allowed = built_deck, LOCAL_SCHEMES
