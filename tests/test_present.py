@@ -164,26 +164,47 @@ def test_an_idle_connection_is_closed(served):
 
 
 def test_no_request_fails_while_rebuilds_swap_the_deck(served):
+    """Requests in a loop while the deck is rebuilt again and again (at
+    least 10 rebuilds and 400 requests, at most 30 s): every one is 200."""
     statuses: list[int] = []
     stop = threading.Event()
 
     def hammer():
-        while not stop.is_set() and len(statuses) < 5000:
+        while not stop.is_set():
             for path in ("/", "/index.html", "/theme/deck.css", "/css/hovercraft.css"):
                 statuses.append(served.request("GET", path)[0])
 
     thread = threading.Thread(target=hammer)
     thread.start()
+    rebuilds, deadline = 0, time.monotonic() + 30
     try:
-        for _ in range(8):
+        while (rebuilds < 10 or len(statuses) < 400) and time.monotonic() < deadline:
             assert served.deck.rebuild()
+            rebuilds += 1
     finally:
         stop.set()
         thread.join(timeout=30)
-    assert len(statuses) >= 20
+    assert rebuilds >= 10 and len(statuses) >= 400
     assert set(statuses) == {200}
-    # old builds are removed once no request reads them
+    # old builds are removed once no request reads them (the server thread
+    # lets go of its build just after the client has read the response)
+    deadline = time.monotonic() + 5
+    while len(list(served.deck.workdir.iterdir())) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(list(served.deck.workdir.iterdir())) == 1
+
+
+def test_a_build_being_read_outlives_the_rebuild_that_replaces_it(served):
+    """The mechanism behind the test above, without timing: a build stays
+    on disk while a request reads it, and goes when the last one is done."""
+    with served.deck.serving() as old:
+        page = (old / "index.html").read_bytes()
+        assert served.deck.rebuild()
+        with served.deck.serving() as new:
+            assert new != old and (new / "index.html").is_file()
+        assert (old / "index.html").read_bytes() == page
+    assert not old.exists()
+    assert list(served.deck.workdir.iterdir()) == [new]
 
 
 def write(name: str, data: bytes):
