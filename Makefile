@@ -54,12 +54,14 @@ screenshots: slides ## One PNG per step, as the projector shows it, in build/scr
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).
 HAVE_NPM := $(shell command -v npm 2>/dev/null)
 
-# pytest-xdist: TEST_WORKERS processes; a test module that shares one
-# browser, PDF or build (xdist_group) stays on one of them.
+# pytest-xdist: TEST_WORKERS processes, each test module on one of them, so
+# a module's browser, PDF or walk (module fixtures) is made once. (Not
+# --dist loadgroup: with pytest 9.2 it silently stops grouping,
+# pytest-dev/pytest-xdist#1386.)
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite in parallel (benchmarks run once, untimed)
-	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadscope
 
 bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/benchmarks.svg
 	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \

@@ -27,7 +27,7 @@ from talk.tools import browser as deck
 from talk.tools import present, screenshots
 from talk.tools._common import ToolError
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 #: Smallest rendered size, in CSS px of the 1024x768 window.
 MIN_CODE_PX = 18

@@ -20,7 +20,7 @@ from conftest import require
 from talk.tools import browser as deck
 from talk.tools import pdf as deckpdf
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("pdf")]
+pytestmark = pytest.mark.browser
 
 
 def squash(text: str) -> str:
