@@ -16,6 +16,7 @@ through the deck with its transitions.
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 import threading
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import pytest
 
 from conftest import require
 from talk.tools import browser as deck
-from talk.tools import present, screenshots
+from talk.tools import present, screenshots, slides
 from talk.tools._common import ToolError
 
 pytestmark = pytest.mark.browser
@@ -563,17 +564,29 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshots_one_png_per_step_and_nothing_else_removed(chromium, built_deck, tmp_path):
+def test_screenshots_one_png_per_step_and_nothing_else_removed(chromium, good_build, tmp_path):
+    """On a three-step deck with the projector theme (the walk above
+    covers the real deck's steps)."""
+    theme = good_build[0] / "theme"
+    talk = tmp_path / "talk"
+    shutil.copytree(theme, talk / "theme")
+    (talk / "index.rst").write_text(
+        ":title: Three\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
+        + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n" for n in (1, 2, 3)),
+        encoding="utf-8")
+    slides.build(talk / "index.rst", tmp_path / "deck")
+    deck_html = tmp_path / "deck" / "index.html"
     out = tmp_path / "shots"
-    written = screenshots.take(built_deck, out, browser=chromium)
-    html = built_deck.read_text(encoding="utf-8")
-    assert len(written) == html.count('<div class="step ') == len(list(out.iterdir()))
-    assert written[0].name.startswith("01-") and written[-1].name.startswith(f"{len(written)}-")
+    written = screenshots.take(deck_html, out, browser=chromium)
+    assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png",
+                                               "03-step-3.png"]
+    assert sorted(out.iterdir()) == written
     assert {png_size(path) for path in written} == {(1024, 768)}
+    assert len({path.read_bytes() for path in written}) == 3
 
     (out / "mine.txt").write_text("keep me\n", encoding="utf-8")
     with pytest.raises(ToolError, match="mine.txt: not a screenshot"):
-        screenshots.take(built_deck, out, browser=chromium)
+        screenshots.take(deck_html, out, browser=chromium)
     assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me\n"
     assert len(list(out.iterdir())) == len(written) + 1
 
