@@ -189,8 +189,8 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
                 f"/{GENERATED}/{missing[0].name} is generated from the "
                 f"checkpoints but no slide includes it: every live-coding "
                 f"step is on a slide")
-        read |= {path.resolve() for old, new in
-                 checkpoint_pairs(checkpoint_folder) for path in (old, new)}
+        read |= {path.resolve() for path in
+                 checkpoints(checkpoint_folder).values()}
     try:
         steps, copied = _write_html(doctree, source, folder)
     except OSError as exc:
