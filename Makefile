@@ -37,14 +37,14 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
 	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }
 	@touch $@
 
-slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any warning fails)
-	@$(PY) talk/build.py
+slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any docutils message fails it)
+	@$(PY) -m talk.tools.slides
 
 present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
-	$(PY) talk/present.py --host $(HOST) --port $(PORT) talk/index.rst
+	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
-rehearse: $(STAMP) ## Per section: planned minutes, steps, notes words, speaking time (130 wpm)
-	@$(PY) talk/rehearse.py proposal.md talk
+rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm) + live coding + demos; fails outside 20%
+	@$(PY) -m talk.tools.rehearse proposal.md talk
 
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || \
@@ -54,17 +54,23 @@ $(NPM_STAMP): package.json package-lock.json
 	@touch $@
 
 pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step)
-	@$(PY) talk/pdf.py build/slides/index.html build/slides.pdf
+	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it, in build/screenshots/
-	@$(PY) talk/screenshots.py build/slides/index.html build/screenshots
+	@$(PY) -m talk.tools.screenshots build/slides/index.html build/screenshots
 
 # With npm on the machine, `make test` also installs decktape for the PDF test;
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).
 HAVE_NPM := $(shell command -v npm 2>/dev/null)
 
-test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite (benchmarks run once, untimed)
-	$(PY) -m pytest --benchmark-disable
+# pytest-xdist: TEST_WORKERS processes, each test module on one of them, so
+# a module's browser, PDF or walk (module fixtures) is made once. (Not
+# --dist loadgroup: with pytest 9.2 it silently stops grouping,
+# pytest-dev/pytest-xdist#1386.)
+TEST_WORKERS ?= 2
+
+test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite in parallel (benchmarks run once, untimed)
+	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadscope
 
 bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/benchmarks.svg
 	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \

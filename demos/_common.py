@@ -27,11 +27,12 @@ def new_app(import_name: str, test_config: Mapping[str, Any] | None = None,
     Debug stays off unless asked for (``flask run --debug``).
     *app_class* is the class to build: ``Flask`` or a subclass of it.
     The instance folder (where demos keep their SQLite files) is Flask's
-    default, ``instance/`` in the checkout, unless the environment variable
-    ``DEMOS_INSTANCE_PATH`` names another folder (the tests and
-    ``python -m demos tour`` use a temporary one).
+    default, ``instance/`` in the checkout, unless ``DEMOS_INSTANCE_PATH``
+    in *test_config* (``python -m demos tour``) or in the environment (the
+    tests) names another folder.
     """
-    instance_path = os.environ.get("DEMOS_INSTANCE_PATH") or None
+    instance_path = (dict(test_config or {}).get("DEMOS_INSTANCE_PATH")
+                     or os.environ.get("DEMOS_INSTANCE_PATH") or None)
     if instance_path is not None:
         instance_path = os.path.abspath(instance_path)
     app = app_class(import_name, instance_relative_config=True,

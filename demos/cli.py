@@ -18,9 +18,11 @@ page, or the requests in the module's ``TOUR`` list if it has one. A ``TOUR``
 item is a path (``"/hello"``), a ``(method, path)`` pair or a
 ``(method, path, form)`` triple with *form* a dict sent as form data.
 
-Exit status: 0 on success; 1 when a demo cannot be imported or a server
-cannot start; 2 for a bad command line, an unknown demo or checkpoint, a
-port that is taken, or a checkpoint file that would be overwritten.
+Exit status: 0 on success; 1 when a demo cannot be imported, its app cannot
+be created, a server cannot start or a checkpoint cannot be written; 2 for a
+bad command line, an unknown demo or checkpoint, a port that is taken, or a
+checkpoint file that would be overwritten. Every error is one line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
-import os
 import pkgutil
 import re
 import socket
@@ -46,19 +47,19 @@ from urllib.parse import urljoin, urlsplit
 from flask import got_request_exception
 
 import demos
+from demos._checkpoints import checkpoints
+from talk.tools import ToolError
+from talk.tools.outline import read_outline
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 PACKAGE = Path(demos.__file__).resolve().parent
-CHECKPOINTS = PACKAGE / "checkpoints"
 #: The proposal's outline gives the section titles, when the checkout has it.
 PROPOSAL = PACKAGE.parent / "proposal.md"
 #: How much of a response body ``tour`` prints, in characters.
 BODY_CHARS = 100
 
 _SECTION = re.compile(r"\s*\((?:talk\s+)?section\s+(\d+)\b[^)]*\)\.?\s*$")
-_OUTLINE = re.compile(r"^(\d+)\. (\S.*?) \(\d+ min\)$", re.MULTILINE)
-_CHECKPOINT = re.compile(r"^step(\d{2})_\w+\.py$")
 _EXTRA_HEADERS = ("Location", "Content-Type")
 
 
@@ -84,7 +85,8 @@ class Demo:
 
 
 def module_names() -> list[str]:
-    """Names of the modules in the ``demos`` package, without importing."""
+    """Names of the modules in the ``demos`` package that may be demos
+    (not ``cli`` nor a ``_private`` one), without importing them."""
     return sorted(info.name for info in pkgutil.iter_modules(demos.__path__)
                   if not info.name.startswith("_") and info.name != "cli")
 
@@ -100,8 +102,12 @@ def describe(module: ModuleType) -> tuple[int | None, str]:
 
 
 def discover() -> tuple[list[Demo], dict[str, str]]:
-    """Import every module of the package; return the demos in talk order
-    (section, then name) and ``{name: error}`` for modules that failed."""
+    """Import every module of the package; return the demos (the modules
+    with a ``create_app`` function) in talk order (section, then name) and
+    ``{name: error}`` for modules that failed to import.
+
+    The one demo discovery: ``list``, ``run``, ``tour`` and the tests use it.
+    """
     found, broken = [], {}
     for name in module_names():
         try:
@@ -116,12 +122,12 @@ def discover() -> tuple[list[Demo], dict[str, str]]:
 
 
 def section_titles() -> dict[int, str]:
-    """``{number: title}`` from the outline in proposal.md, if present."""
+    """``{number: title}`` from the outline in proposal.md (read by
+    talk.tools.outline); empty when the checkout has no readable one."""
     try:
-        text = PROPOSAL.read_text(encoding="utf-8")
-    except OSError:
+        return {item.number: item.title for item in read_outline(PROPOSAL)}
+    except ToolError:
         return {}
-    return {int(num): title for num, title in _OUTLINE.findall(text)}
 
 
 def load_demo(name: str) -> ModuleType:
@@ -202,11 +208,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"port {args.port} on {HOST} is taken (or not "
                          f"allowed); port {other} is free: try "
                          f"--port {other}")
-    # As `flask run --debug` does: debug mode is set before the app is
-    # made, so what follows it at set-up (the debug toolbar) sees it.
-    os.environ["FLASK_DEBUG"] = "1" if args.debug else "0"
-    app = module.create_app()
-    print(f"demos.{args.name.removeprefix('demos.')} on "
+    name = args.name.removeprefix("demos.").removesuffix(".py")
+    try:
+        # Debug mode is set before the app is made, as `flask run --debug`
+        # does, so what reads it at set-up (the debug toolbar) sees it.
+        app = module.create_app({"DEBUG": args.debug})
+    except Exception as exc:  # a bad DATABASE_URL, say: one line
+        raise Failure(f"demos.{name}: create_app() failed: "
+                      f"{type(exc).__name__}: {_first_line(exc)}") from None
+    print(f"demos.{name} on "
           f"http://{HOST}:{args.port}/ (debug {'on' if args.debug else 'off'}"
           "; Ctrl+C stops it)", flush=True)
     try:
@@ -325,21 +335,17 @@ class _Quiet:
 
 def tour(module: ModuleType, out=None) -> int:
     """Send the tour's requests to a fresh app of *module* (not in testing
-    mode, so a view that raises answers 500) and print each one. Returns
-    the number of requests sent."""
+    mode, so a view that raises answers 500, and with its instance folder
+    in a temporary folder, so no database is left behind) and print each
+    one. Returns the number of requests sent."""
     out = out or sys.stdout
-    if os.environ.get("DEMOS_INSTANCE_PATH"):
-        return _tour(module, out)
     with tempfile.TemporaryDirectory(prefix="demos-tour-") as instance:
-        os.environ["DEMOS_INSTANCE_PATH"] = instance  # leave no database
-        try:
-            return _tour(module, out)
-        finally:
-            del os.environ["DEMOS_INSTANCE_PATH"]
+        return _tour(module, out, instance)
 
 
-def _tour(module: ModuleType, out) -> int:
-    app = module.create_app({"TESTING": False})
+def _tour(module: ModuleType, out, instance: str) -> int:
+    app = module.create_app({"TESTING": False,
+                             "DEMOS_INSTANCE_PATH": instance})
     raised: list[BaseException] = []
 
     def record(sender: object, exception: BaseException, **extra: object):
@@ -378,27 +384,24 @@ def cmd_tour(args: argparse.Namespace) -> int:
         tour(module)
     except Exception as exc:  # create_app failed: one line, no traceback
         raise Failure(f"demos.{args.name}: {type(exc).__name__}: "
-                      f"{exc}") from None
+                      f"{_first_line(exc)}") from None
     return 0
 
 
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
 # --- checkpoints -------------------------------------------------------------
-
-def checkpoints() -> dict[int, Path]:
-    """``{number: path}`` of the live-coding checkpoints, in order."""
-    found = {}
-    for path in sorted(CHECKPOINTS.glob("step*.py")):
-        match = _CHECKPOINT.match(path.name)
-        if match:
-            found[int(match.group(1))] = path
-    return found
-
 
 def find_checkpoint(which: str) -> Path:
     """Checkpoint *which*: ``4``, ``04``, ``step04`` or a file name.
 
     Raises UsageError listing the checkpoints when there is no match."""
-    known = checkpoints()
+    try:
+        known = checkpoints()
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
     key = which.strip().lower().removesuffix(".py")
     for number, path in known.items():
         if key in (str(number), f"{number:02d}", f"step{number:02d}",
@@ -419,18 +422,31 @@ def _shown(path: Path) -> str:
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     source = find_checkpoint(args.number)
     folder = Path(args.to)
-    target = (folder / source.name).resolve()
-    text = source.read_text(encoding="utf-8")
-    if target.exists() and not args.force:
-        if target.read_text(encoding="utf-8") != text:
-            raise UsageError(f"{_shown(target)} exists and differs from "
-                             f"checkpoint {args.number}; --force "
-                             "overwrites it")
+    target = folder / source.name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        code = source.read_bytes()
     except OSError as exc:
-        raise Failure(f"cannot write {_shown(target)}: {exc}") from None
+        raise Failure(f"cannot read {_shown(source)}: "
+                      f"{exc.strerror or exc}") from None
+    try:
+        if target.is_dir():
+            raise Failure(f"{_shown(target)} is a folder: move it, or give "
+                          "another --to")
+        if target.exists() and not args.force:
+            try:  # bytes, not text: a file that is not UTF-8 differs too
+                same = target.read_bytes() == code
+            except OSError as exc:
+                raise Failure(f"cannot read {_shown(target)} to compare it: "
+                              f"{exc.strerror or exc}") from None
+            if not same:
+                raise UsageError(f"{_shown(target)} exists and differs from "
+                                 f"checkpoint {args.number}; --force "
+                                 "overwrites it")
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(code)
+    except OSError as exc:
+        raise Failure(f"cannot write {_shown(target)}: "
+                      f"{exc.strerror or exc}") from None
     print(_shown(target))
     print(f"serve it:  flask --app {_shown(target)} run"
           "   (add --debug to reload on every save)")
@@ -443,7 +459,12 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="python -m demos",
         description="Find, serve and tour the talk's demos; copy the "
-                    "live-coding checkpoints.")
+                    "live-coding checkpoints.",
+        epilog="Exit status: 0 on success; 1 when a demo cannot be imported, "
+               "its app cannot be created, a server cannot start or a "
+               "checkpoint cannot be written; 2 for a bad command line, an "
+               "unknown demo or checkpoint, a port that is taken, or a "
+               "checkpoint file that would be overwritten.")
     commands = main_parser.add_subparsers(dest="command", required=True,
                                           metavar="COMMAND")
     listing = commands.add_parser("list", help="every demo, in talk order")

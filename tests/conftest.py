@@ -6,14 +6,16 @@ The SQLAlchemy demos' tests take ``database`` (directly or through
 ``make_app``) and so run twice: on SQLite and on PostgreSQL (ids end in
 ``[sqlite]`` and ``[postgresql]``; ``pytest -k postgres`` picks the
 latter). See tests/engines.py for how the server is started.
+
+For the deck: ``copy_talk`` copies the slide sources into a temporary
+folder (tests never edit the real ones), ``built_deck`` is the real deck
+built once per test session.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,9 +23,10 @@ from pathlib import Path
 import pytest
 
 import engines
+from demos.cli import discover
+from talk.tools import slides
+from talk.tools._common import ROOT, TALK
 
-ROOT = Path(__file__).resolve().parents[1]
-TALK = ROOT / "talk"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -146,51 +149,45 @@ def runner(app):
 
 
 def demo_modules() -> list[str]:
-    """Every ``demos.<x>`` module with a ``create_app``: the demos."""
-    import importlib
-    import pkgutil
-
-    import demos
-
-    names = []
-    for info in pkgutil.iter_modules(demos.__path__, "demos."):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "create_app", None)):
-            names.append(info.name)
-    return names
+    """``demos.<x>`` for every demo, found by demos.cli's discovery."""
+    found, broken = discover()
+    assert not broken, broken
+    return [f"demos.{demo.name}" for demo in found]
 
 
-def build_slides(source: Path, target: Path) -> subprocess.CompletedProcess:
-    """Run the strict slide build (talk/build.py) on *source* into *target*."""
-    return subprocess.run(
-        [sys.executable, str(TALK / "build.py"), str(source), str(target)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )
+def require(ok: bool, reason: str) -> None:
+    """Skip (an attendee's laptop) or fail (CI=true) when something a test
+    needs, such as Chromium or decktape, is missing."""
+    if not ok:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: not skipping)")
+        pytest.skip(reason)
 
 
 def copy_talk(folder: Path) -> Path:
-    """A copy of talk/ in *folder* whose includes point at the real demos/.
-
-    The build writes the checkpoint diffs to ``../build/generated`` beside
-    the source, so building a copy writes them under *folder*, not the repo.
-    """
+    """A copy of the slide sources (talk/ without its tools) in *folder*,
+    beside links to the real demos/ and flask-flags/ that its slides
+    include (read only: copy them to change them)."""
     talk = folder / "talk"
-    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns("__pycache__"))
-    for rst in talk.glob("*.rst"):
-        text = rst.read_text(encoding="utf-8")
-        for folder_name in ("demos", "flask-flags"):
-            text = text.replace(f"../{folder_name}/",
-                                f"{(ROOT / folder_name).as_posix()}/")
-        rst.write_text(text, encoding="utf-8")
+    shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns(
+        "__pycache__", "tools", "__init__.py"))
+    for name in ("demos", "flask-flags"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     return talk
 
 
 @pytest.fixture(scope="session")
-def built_deck(tmp_path_factory) -> Path:
-    """The real deck, built once per session from a copy of talk/ (see
-    copy_talk); returns its index.html path."""
+def good_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The real deck, copied (copy_talk) and built once per session:
+    ``(talk copy, build folder)``. Copy them before changing anything."""
     folder = tmp_path_factory.mktemp("deck")
+    talk = copy_talk(folder)
     target = folder / "slides"
-    result = build_slides(copy_talk(folder) / "index.rst", target)
-    assert result.returncode == 0, result.stderr
-    return target / "index.html"
+    slides.build(talk / "index.rst", target)
+    return talk, target
+
+
+@pytest.fixture(scope="session")
+def built_deck(good_build) -> Path:
+    """The index.html of the real deck, built once per session."""
+    return good_build[1] / "index.html"

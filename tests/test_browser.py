@@ -1,48 +1,41 @@
 """The built deck in a real browser, as the projector shows it (1024x768).
 
 Debian's Chromium (/usr/bin/chromium) is driven by playwright; no browser is
-ever downloaded. Without Chromium these tests are skipped (an attendee's
+ever downloaded, and one is started for all the tests here (``chromium``). Without Chromium these tests are skipped (an attendee's
 laptop), except in CI (CI=true), where they fail instead.
 
 One walk through the deck with the keyboard (module fixture ``walk``) records,
 for every step, what impress.js entered, what overflows, the rendered font
-sizes, the colours and the footer; the tests below check those records.
+sizes, the colours and the footer; the tests below check those records. The
+walk asks for reduced motion, so each step is measured at once as it stands
+when its transition has ended (about 3 s for the deck instead of 15); the
+presenter console tests and test_the_deck_scales_to_any_projector move
+through the deck with its transitions.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import sys
+import shutil
+import struct
 import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import TALK
-
-sys.path.insert(0, str(TALK))
-import browser as deck  # noqa: E402  (talk/browser.py)
+from conftest import require
+from talk.tools import browser as deck
+from talk.tools import present, screenshots, slides
+from talk.tools._common import ToolError
 
 pytestmark = pytest.mark.browser
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: Smallest rendered size, in CSS px of the 1024x768 window.
 MIN_CODE_PX = 18
 MIN_TEXT_PX = 24
 #: WCAG 2.x AA for normal text; asked of every text here, large or not.
 MIN_CONTRAST = 4.5
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
-
-
-def require(ok: bool, reason: str) -> None:
-    """Skip (laptop) or fail (CI) when something the tests need is missing."""
-    if not ok:
-        if IN_CI:
-            pytest.fail(f"{reason} (CI=true: not skipping)")
-        pytest.skip(reason)
 
 
 # --- colour maths (WCAG 2.x) ------------------------------------------------
@@ -235,22 +228,21 @@ def block_network(context, requests: list[str], blocked: list[str],
 
 
 @pytest.fixture(scope="module")
-def pw():
+def chromium():
+    """Debian's Chromium through playwright, one for every test here (the
+    only module that drives one). Started with
+    --allow-file-access-from-files, as a speaker presenting from disk starts
+    it. Module-scoped, not session-scoped: playwright's sync API keeps an
+    asyncio event loop in the thread, and while it lives asgiref refuses to
+    run Flask's async views in later tests of the same process."""
     require(deck.CHROMIUM.exists(),
             f"{deck.CHROMIUM} not found: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is in the test extra
-        require(False, "playwright is not installed (pip install -e '.[test]')")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def chromium(pw):
-    browser = deck.launch(pw)
-    yield browser
-    browser.close()
+        launched = deck.launch(playwright, ["--allow-file-access-from-files"])
+        yield launched
+        launched.close()
 
 
 STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(s => ({
@@ -262,7 +254,7 @@ STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(
 
 @pytest.fixture(scope="module")
 def walk(chromium, built_deck) -> Walk:
-    context = chromium.new_context(viewport=deck.VIEWPORT)
+    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
     errors: list[str] = []
     requests: list[str] = []
     blocked: list[str] = []
@@ -470,18 +462,17 @@ def test_the_deck_scales_to_any_projector(chromium, built_deck, size):
 
 # --- the presenter console --------------------------------------------------
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-        pass
-
-
 @pytest.fixture
-def served_deck(built_deck):
-    """The built deck over http://127.0.0.1 on a free port, as `make present`
-    serves it; yields the URL of index.html."""
-    handler = functools.partial(_QuietHandler, directory=str(built_deck.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def served_deck(tmp_path, good_build):
+    """The deck served as `make present` serves it (talk.tools.present, on
+    a free port of 127.0.0.1); yields the URL of index.html."""
+    talk, _ = good_build
+    (tmp_path / "work").mkdir()
+    served = present.Deck(talk / "index.rst", tmp_path / "work")
+    assert served.rebuild()
+    server = present.make_server(served, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
@@ -495,27 +486,26 @@ TEXT_OF = "el => el.textContent.replace(/\\s+/g, ' ').trim()"
 
 
 @pytest.mark.parametrize("how", ["from disk", "over http"])
-def test_presenter_console_opens_with_the_current_notes(pw, built_deck, request, how):
+def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, request, how):
     """P opens hovercraft's console (a popup window) with the notes of the
     current step; it follows when the speaker moves on.
 
     From disk, Chromium gives every file:// page an opaque origin of its own,
     so the console could not script its slide previews (iframes of the same
     file) and would log errors; a speaker presenting from disk starts
-    Chromium with --allow-file-access-from-files (or uses `make present`).
+    Chromium with --allow-file-access-from-files, as ``chromium`` is (or
+    uses `make present`).
     """
     if how == "from disk":
-        url, args, allowed = built_deck, ["--allow-file-access-from-files"], LOCAL_SCHEMES
+        url, allowed = built_deck, LOCAL_SCHEMES
     else:
         url = request.getfixturevalue("served_deck")
-        args, allowed = [], LOCAL_SCHEMES + (url.rsplit("/", 1)[0] + "/",)
-    browser = pw.chromium.launch(executable_path=str(deck.CHROMIUM),
-                                 args=deck.CHROME_ARGS + args, headless=True)
+        allowed = LOCAL_SCHEMES + (url.rsplit("/", 1)[0] + "/",)
     errors: list[str] = []
     requests: list[str] = []
     blocked: list[str] = []
+    context = chromium.new_context(viewport=deck.VIEWPORT)
     try:
-        context = browser.new_context(viewport=deck.VIEWPORT)
         block_network(context, requests, blocked, allowed)
         page = deck.open_deck(context, url, prepare=lambda page: watch(page, errors))
         deck.next_step(page, "ArrowRight")
@@ -540,10 +530,72 @@ def test_presenter_console_opens_with_the_current_notes(pw, built_deck, request,
             f"([text]) => ({TEXT_OF})(document.querySelector('#notes')) === text",
             arg=[current()])
         assert shown() == current()
-        console.wait_for_timeout(1200)  # the console's clock ticks once a second
-        assert console.eval_on_selector("#timer", "el => el.textContent").strip()
-        context.close()
+        console.wait_for_function(  # the console's clock ticks once a second
+            "() => document.querySelector('#timer').textContent.trim() !== ''",
+            timeout=5_000)
     finally:
-        browser.close()
+        context.close()
     assert errors == []
     assert blocked == []
+
+
+# --- reduced motion, screenshots ----------------------------------------------
+
+def test_reduced_motion_moves_at_once(chromium, built_deck):
+    """With the system asking for reduced motion (decktape's PDF asks for
+    it), theme/deck.js and projector.css turn impress.js's transitions off:
+    the next step is entered, and the footer updated, without waiting."""
+    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
+    try:
+        page = deck.open_deck(context, built_deck)
+        assert page.eval_on_selector("#impress", "el => el.dataset.transitionDuration") == "0"
+        assert page.eval_on_selector(
+            "#impress > div", "el => getComputedStyle(el).transitionDuration") == "0s"
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("window.__deckEntered.length === 2", timeout=1_000)
+        assert page.eval_on_selector("#slide-number", "el => el.textContent") == "2"
+    finally:
+        context.close()
+
+
+def png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshots_one_png_per_step_and_nothing_else_removed(chromium, good_build, tmp_path):
+    """On a three-step deck with the projector theme (the walk above
+    covers the real deck's steps)."""
+    theme = good_build[0] / "theme"
+    talk = tmp_path / "talk"
+    shutil.copytree(theme, talk / "theme")
+    (talk / "index.rst").write_text(
+        ":title: Three\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
+        + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n" for n in (1, 2, 3)),
+        encoding="utf-8")
+    slides.build(talk / "index.rst", tmp_path / "deck")
+    deck_html = tmp_path / "deck" / "index.html"
+    out = tmp_path / "shots"
+    written = screenshots.take(deck_html, out, browser=chromium)
+    assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png",
+                                               "03-step-3.png"]
+    assert sorted(out.iterdir()) == written
+    assert {png_size(path) for path in written} == {(1024, 768)}
+    assert len({path.read_bytes() for path in written}) == 3
+
+    (out / "mine.txt").write_text("keep me\n", encoding="utf-8")
+    with pytest.raises(ToolError, match="mine.txt: not a screenshot"):
+        screenshots.take(deck_html, out, browser=chromium)
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me\n"
+    assert len(list(out.iterdir())) == len(written) + 1
+
+
+def test_screenshots_command_line(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        screenshots.main(["a", "b", "c"])
+    assert exit_.value.code == 2
+    assert screenshots.main([str(tmp_path / "index.html"), str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"screenshots: {tmp_path}/index.html not found: run `make slides` first\n")
+    assert list(tmp_path.iterdir()) == []

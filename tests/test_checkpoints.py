@@ -13,7 +13,6 @@ import difflib
 import html as htmllib
 import importlib.util
 import itertools
-import pkgutil
 import re
 import sys
 from collections.abc import Callable
@@ -23,12 +22,12 @@ from types import ModuleType
 import pytest
 from flask import Flask, render_template_string
 
-import demos
-from conftest import ROOT, TALK
 import flask_flags
+from demos._checkpoints import CHECKPOINTS, checkpoints
+from demos.cli import module_names
+from talk.tools._common import ROOT
 
-CHECKPOINTS = ROOT / "demos" / "checkpoints"
-FILES = sorted(CHECKPOINTS.glob("step*.py"))
+FILES = list(checkpoints().values())
 _counter = itertools.count()
 
 
@@ -177,6 +176,7 @@ def _id(value: object) -> str:
 
 def test_the_series_is_numbered_and_every_file_is_checked():
     assert [path.name for path in FILES] == list(ADDS)
+    assert sorted(CHECKPOINTS.glob("*.py")) == FILES
     assert [int(path.name[4:6]) for path in FILES] == list(
         range(1, len(FILES) + 1))
     assert 5 <= len(FILES) <= 8
@@ -219,8 +219,7 @@ def test_checkpoint_is_a_small_runnable_file(path):
 
 def test_checkpoints_are_not_demo_modules():
     assert not (CHECKPOINTS / "__init__.py").exists()
-    names = {info.name for info in pkgutil.iter_modules(demos.__path__)}
-    assert "checkpoints" not in names
+    assert "checkpoints" not in module_names()
 
 
 # --- the finished checkpoint against flask-flags/flask_flags.py ----------------------
@@ -304,32 +303,3 @@ def test_slides_show_the_diff_of_each_pair_of_checkpoints(built_deck):
         for old, new in zip(FILES, FILES[1:])]
     shown = [block.rstrip("\n") for block in diff_blocks(built_deck)]
     assert shown == expected
-
-
-def talk_build() -> ModuleType:
-    """talk/build.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location("_talk_build",
-                                                  TALK / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_each_diff_fits_a_slide():
-    build = talk_build()
-    for old, new in build.checkpoint_pairs(CHECKPOINTS):
-        lines = build.checkpoint_diff(old, new).splitlines()
-        assert len(lines) <= 20, (old.name, len(lines))
-        assert max(map(len, lines)) <= 70, old.name
-
-
-def test_a_step_too_big_for_a_slide_fails_the_build(tmp_path):
-    build = talk_build()
-    steps = tmp_path / "checkpoints"
-    steps.mkdir()
-    (steps / "step01_small.py").write_text("app = 1\n", encoding="utf-8")
-    (steps / "step02_big.py").write_text(
-        "app = 1\n" + "x = 2\n" * 30, encoding="utf-8")
-    with pytest.raises(build.BuildError, match=r"step01-step02.diff: 34 "
-                       r"lines.*step01_small.py to step02_big.py smaller"):
-        build.generate_diffs(tmp_path / "out", steps)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 import re
 import socket
 import subprocess
@@ -16,22 +15,26 @@ from pathlib import Path
 
 import pytest
 
-import demos
-from conftest import ROOT
 from demos import cli
+from demos._checkpoints import CHECKPOINTS
+from talk.tools._common import ROOT
 
-CHECKPOINTS = ROOT / "demos" / "checkpoints"
 _SECTION = re.compile(r"\((?:talk )?section (\d+)")
+#: Modules of the demos package that are not demos.
+NOT_DEMOS = {"__init__", "__main__", "_common", "_checkpoints", "cli"}
 
 
 def demo_names() -> list[str]:
-    """Discovery, independent of demos/cli.py: modules with create_app."""
-    names = []
-    for info in pkgutil.iter_modules(demos.__path__, "demos."):
-        module = importlib.import_module(info.name)
-        if callable(getattr(module, "create_app", None)):
-            names.append(info.name.removeprefix("demos."))
-    return names
+    return [demo.name for demo in cli.discover()[0]]
+
+
+def test_discovery_finds_every_demo_module():
+    found, broken = cli.discover()
+    assert broken == {}
+    files = sorted(path.stem for path in (ROOT / "demos").glob("*.py"))
+    assert sorted(demo.name for demo in found) == sorted(
+        set(files) - NOT_DEMOS)
+    assert all(callable(demo.module.create_app) for demo in found)
 
 
 def section_of(name: str) -> int | None:
@@ -68,7 +71,7 @@ def test_list_shows_every_demo_in_talk_order(capsys):
             listed.append(name)
             sections[name] = section
             assert summary.strip() and "section" not in summary
-    assert sorted(listed) == sorted(demo_names())
+    assert listed == demo_names()
     assert sections == {name: section_of(name) for name in listed}
     order = [sections[name] or 99 for name in listed]
     assert order == sorted(order)
@@ -248,14 +251,76 @@ def test_checkpoint_defaults_to_the_current_folder(tmp_path):
     (("checkpoint", "99"), "step01_seven_lines.py"),
     (("checkpoint", "two"), "step07_extension.py"),
 ])
-def test_a_bad_name_exits_2_with_the_valid_names(args, listed):
-    result = run_cli(*args)
-    assert result.returncode == 2
-    assert listed in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+def test_a_bad_name_exits_2_with_the_valid_names(capsys, args, listed):
+    assert cli.main(list(args)) == 2
+    out, err = capsys.readouterr()
+    assert listed in err
+    assert "Traceback" not in err
+    assert out == ""
 
 
 def test_a_bad_command_line_exits_2():
     assert run_cli().returncode == 2
     assert run_cli("run", "hello", "--port", "99999").returncode == 2
+
+
+def test_run_says_in_one_line_when_create_app_fails():
+    """A demo whose app cannot be created (here: a DATABASE_URL that is
+    not a URL) exits 1 with one line, not a traceback."""
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "demos", "run", "sqlalchemy_hooks", "--port",
+         str(free_port())], capture_output=True, text=True, timeout=60,
+        env={**env, "DATABASE_URL": "garbage"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("python -m demos run: demos.sqlalchemy_hooks: "
+                                    "create_app() failed: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def checkpoint_error(capsys, folder, *extra) -> tuple[int, str]:
+    status = cli.main(["checkpoint", "4", "--to", str(folder), *extra])
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return status, err
+
+
+def test_checkpoint_target_that_is_a_folder(capsys, tmp_path):
+    (tmp_path / "step04_decorator_404.py").mkdir()
+    status, err = checkpoint_error(capsys, tmp_path)
+    assert status == 1
+    assert f"{tmp_path}/step04_decorator_404.py is a folder" in err
+
+
+def test_checkpoint_target_that_cannot_be_read(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "step04_decorator_404.py"
+    target.write_text("# mine\n", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(path):
+        if path == target:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads anything
+    status, err = checkpoint_error(capsys, tmp_path)
+    assert status == 1
+    assert err.endswith(f"cannot read {target} to compare it: Permission denied\n")
+    assert target.read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_checkpoint_target_that_is_not_utf8(capsys, tmp_path):
+    target = tmp_path / "step04_decorator_404.py"
+    target.write_bytes(b"# caf\xe9\n")
+    status, err = checkpoint_error(capsys, tmp_path)
+    assert status == 2
+    assert "exists and differs from checkpoint 4; --force overwrites it" in err
+    assert target.read_bytes() == b"# caf\xe9\n"
+    assert cli.main(["checkpoint", "4", "--to", str(tmp_path), "--force"]) == 0
+    assert target.read_bytes() == (CHECKPOINTS / target.name).read_bytes()
+
+
+def test_checkpoint_target_whose_name_is_too_long(capsys, tmp_path):
+    status, err = checkpoint_error(capsys, tmp_path / ("x" * 300))
+    assert status == 1
+    assert "cannot write" in err and "File name too long" in err

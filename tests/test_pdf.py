@@ -1,38 +1,26 @@
-"""`make pdf`: decktape prints the built deck, one page per step, as text.
+"""`make pdf` (talk.tools.pdf): decktape prints the built deck, one page per
+step, as text.
 
-Needs decktape (npm, installed by `make pdf` or .ci/run with `npm ci`) and
-Debian's Chromium. Without them the test is skipped on a laptop, with the
-reason, and fails in CI (CI=true).
+Needs decktape (npm, installed by `make test`, `make pdf` or .ci/run with
+`npm ci`) and Debian's Chromium. Without them the test is skipped on a
+laptop, with the reason, and fails in CI (CI=true).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from conftest import TALK
-
-sys.path.insert(0, str(TALK))
-import browser as deck  # noqa: E402  (talk/browser.py)
-import pdf as deckpdf  # noqa: E402  (talk/pdf.py)
+from conftest import require
+from talk.tools import browser as deck
+from talk.tools import pdf as deckpdf
 
 pytestmark = pytest.mark.browser
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require(ok: bool, reason: str) -> None:
-    if not ok:
-        if IN_CI:
-            pytest.fail(f"{reason} (CI=true: not skipping)")
-        pytest.skip(reason)
 
 
 def squash(text: str) -> str:
@@ -114,3 +102,18 @@ def test_pages_are_printed_at_projector_size(pdf):
         page.extract_text(visitor_text=visit)
     assert scales == {0.75}
     assert 18 <= smallest < 30
+
+
+@pytest.mark.parametrize("args", [["--nope"], ["a.html", "b.pdf", "c"]])
+def test_a_bad_command_line_exits_2(capsys, args):
+    with pytest.raises(SystemExit) as exit_:
+        deckpdf.main(args)
+    assert exit_.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_missing_deck_is_one_line(capsys, tmp_path):
+    assert deckpdf.main([str(tmp_path / "index.html"), str(tmp_path / "x.pdf")]) == 1
+    assert capsys.readouterr().err == (
+        f"pdf: {tmp_path}/index.html not found: run `make slides` first\n")
+    assert list(tmp_path.iterdir()) == []

@@ -1,13 +1,18 @@
-"""Checks on proposal.md: structure, outline numbering and timing, deck sections."""
+"""proposal.md: its structure, its outline (read by talk.tools.outline, the
+one parser that rehearse and ``python -m demos list`` use too) and the deck's
+sections."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from demos import cli
+from talk.tools import ToolError
+from talk.tools._common import ROOT
+from talk.tools.outline import OutlineError, Section, parse_outline, read_outline
+
 PROPOSAL = ROOT / "proposal.md"
 
 HEADINGS = [
@@ -24,18 +29,11 @@ HEADINGS = [
 ]
 
 _HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
-_SECTION_LINE = re.compile(r"^(\d+)\. (\S.*?) \((\d+) min\)$")
-_BULLET_LINE = re.compile(r"^\s+- \S")
 _DURATION = re.compile(r"\b(\d+)\s+minutes?\b")
 
 
 def read_proposal() -> str:
     return PROPOSAL.read_text(encoding="utf-8")
-
-
-def headings(text: str) -> list[str]:
-    """The level-2 heading names, in file order."""
-    return _HEADING.findall(text)
 
 
 def section(text: str, name: str) -> str:
@@ -48,79 +46,20 @@ def section(text: str, name: str) -> str:
     return bodies[name].strip()
 
 
-def parse_outline(body: str) -> list[tuple[int, str, int]]:
-    """Return (number, title, minutes) per outline section.
-
-    Every non-blank line must be either ``N. Title (M min)`` or an indented
-    ``- `` bullet under a section; anything else (a ``(5min)`` typo, an
-    unindented bullet) raises ValueError rather than being skipped.
-    """
-    sections: list[tuple[int, str, int]] = []
-    for lineno, line in enumerate(body.splitlines(), 1):
-        if not line.strip():
-            continue
-        match = _SECTION_LINE.match(line)
-        if match:
-            sections.append((int(match[1]), match[2], int(match[3])))
-        elif _BULLET_LINE.match(line) and sections:
-            continue
-        else:
-            raise ValueError(f"outline line {lineno} is neither a section nor a bullet: {line!r}")
-    return sections
-
-
-def numbering_problems(numbers: list[int]) -> list[str]:
-    """Describe every place where the numbers are not exactly 1, 2, ..., N."""
-    return [
-        f"position {pos}: expected {pos}, got {num}"
-        for pos, num in enumerate(numbers, 1)
-        if num != pos
-    ]
-
-
-def duration_minutes(text: str) -> int:
-    match = _DURATION.search(section(text, "Duration"))
-    if match is None:
-        raise ValueError("Duration section does not say 'N minutes'")
-    return int(match[1])
-
-
-def outline_minutes(sections: list[tuple[int, str, int]]) -> int:
-    return sum(minutes for _, _, minutes in sections)
-
-
-# --- the proposal itself -------------------------------------------------
-
+# --- the proposal itself -------------------------------------------------------
 
 def test_headings_present_in_order():
-    assert headings(read_proposal()) == HEADINGS
+    assert _HEADING.findall(read_proposal()) == HEADINGS
 
 
-def test_outline_is_numbered_without_gaps():
-    sections = parse_outline(section(read_proposal(), "Outline"))
-    assert len(sections) >= 2
-    assert numbering_problems([num for num, _, _ in sections]) == []
-
-
-def test_every_outline_section_has_bullets():
-    body = section(read_proposal(), "Outline")
-    current = None
-    bullets: dict[int, int] = {}
-    for line in body.splitlines():
-        match = _SECTION_LINE.match(line)
-        if match:
-            current = int(match[1])
-            bullets[current] = 0
-        elif _BULLET_LINE.match(line):
-            bullets[current] += 1
-    assert bullets and all(count > 0 for count in bullets.values()), bullets
-
-
-def test_outline_minutes_add_up_to_duration():
+def test_outline_sections_have_bullets_and_add_up_to_the_duration():
     text = read_proposal()
-    sections = parse_outline(section(text, "Outline"))
-    assert duration_minutes(text) == 30
-    assert outline_minutes(sections) == duration_minutes(text)
+    sections = read_outline(PROPOSAL)
+    assert len(sections) >= 2
+    assert all(item.bullets for item in sections), sections
+    duration = _DURATION.search(section(text, "Duration"))
+    assert duration and int(duration[1]) == 30
+    assert sum(item.minutes for item in sections) == 30
 
 
 def test_title_is_no_longer_the_placeholder():
@@ -144,50 +83,95 @@ def test_category_and_level():
 
 
 def test_each_outline_section_is_in_the_deck():
-    sections = parse_outline(section(read_proposal(), "Outline"))
     problems = []
-    for num, title, _ in sections:
-        files = sorted(ROOT.glob(f"talk/0{num}_*.rst"))
+    for item in read_outline(PROPOSAL):
+        files = sorted(ROOT.glob(f"talk/0{item.number}_*.rst"))
         if not files:
-            problems.append(f"section {num}: no talk/0{num}_*.rst")
-        elif not any(title in f.read_text(encoding="utf-8") for f in files):
+            problems.append(f"section {item.number}: no talk/0{item.number}_*.rst")
+        elif not any(item.title in f.read_text(encoding="utf-8") for f in files):
             names = ", ".join(f.name for f in files)
-            problems.append(f"section {num}: {title!r} not found in {names}")
+            problems.append(f"section {item.number}: {item.title!r} not found "
+                            f"in {names}")
     assert problems == []
 
 
-# --- the helpers catch the mistakes the first draft of the proposal had ---
+# --- the outline parser --------------------------------------------------------
 
-DRAFT_OUTLINE = """\
-1. Introduction (5 min)
-    - About me
-2. Architecture (5 min)
+OUTLINE = """\
+# Talk
+
+## Outline
+
+1. Introduction (3 min)
+    - Who I am
+    - Why extensions
+2. Flask (the framework): in five minutes (2.5 min)
     - WSGI
-3. Flask-FeatureFlags (10 min)
-    - signals
-5. The crazy stuff (5 min)
-    - monkeypatching
-6. Questions (4 min)
-    - questions
+
+3. Building it (10 min; live coding 3 min; demos 1.5 min)
+    - feature flags
+4. Pushing on (6 min; demo 2 min)
+    - hooks
+
+## Additional notes
+
+5. Not an outline item (9 min)
 """
 
 
-def test_helpers_flag_a_gap_in_the_numbering():
-    sections = parse_outline(DRAFT_OUTLINE)
-    assert [num for num, _, _ in sections] == [1, 2, 3, 5, 6]
-    assert numbering_problems([num for num, _, _ in sections]) != []
+def test_the_outline_format():
+    assert parse_outline(OUTLINE) == [
+        Section(1, "Introduction", 3.0, bullets=("Who I am", "Why extensions"),
+                line=5),
+        Section(2, "Flask (the framework): in five minutes", 2.5,
+                bullets=("WSGI",), line=8),
+        Section(3, "Building it", 10.0, live_coding=3.0, demos=1.5,
+                bullets=("feature flags",), line=11),
+        Section(4, "Pushing on", 6.0, demos=2.0, bullets=("hooks",), line=13),
+    ]
 
 
-def test_helpers_flag_a_wrong_sum():
-    sections = parse_outline(DRAFT_OUTLINE)
-    assert outline_minutes(sections) == 29
-    assert outline_minutes(sections) != 30
+def test_decimal_minutes_agree_everywhere(tmp_path, monkeypatch, capsys):
+    """Three parsers once disagreed on "(2.5 min)"; now rehearse, the
+    tests and ``python -m demos list`` read the same outline."""
+    proposal = tmp_path / "proposal.md"
+    proposal.write_text(OUTLINE, encoding="utf-8")
+    monkeypatch.setattr(cli, "PROPOSAL", proposal)
+    assert cli.section_titles()[2] == "Flask (the framework): in five minutes"
+    assert cli.main(["list"]) == 0
+    assert "Section 2: Flask (the framework): in five minutes" in \
+        capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "line",
-    ["2. Flask is meant for tinkering (5min)", "* About me", "Questions (5 min)"],
-)
-def test_helpers_reject_malformed_outline_lines(line):
-    with pytest.raises(ValueError):
-        parse_outline("1. Introduction (3 min)\n    - about me\n" + line + "\n")
+@pytest.mark.parametrize(("line", "error"), [
+    ("2. Flask is meant for tinkering (5min)", r"proposal.md:4: '5min'"),
+    ("* About me", r"proposal.md:4: neither a section"),
+    ("Questions (5 min)", r"proposal.md:4: neither a section"),
+    ("3. A gap in the numbering (5 min)",
+     r"proposal.md:4: section 3 where section 2 comes next"),
+    ("2. Twice (5 min; live coding 1 min; live coding 2 min)",
+     r"'live coding 2 min'"),
+    ("2. Unknown part (5 min; slides 2 min)", r"'slides 2 min'"),
+    ("2. Demos first (demos 1 min; 5 min)", r"'demos 1 min'"),
+])
+def test_a_malformed_line_is_an_error_naming_its_line(line, error):
+    with pytest.raises(OutlineError, match=error):
+        parse_outline(f"## Outline\n\n1. Introduction (3 min)\n{line}\n")
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("# Talk\n\nno outline\n", "proposal.md: no '## Outline' heading"),
+    ("## Outline\n\n## Next\n", r"proposal.md:1: no 'N. Title \(M min\)'"),
+    ("## Outline\n\n    - a bullet first\n", "proposal.md:3: neither"),
+])
+def test_a_missing_outline_is_an_error(text, error):
+    with pytest.raises(OutlineError, match=error):
+        parse_outline(text)
+
+
+def test_a_proposal_that_is_not_utf8_names_its_line(tmp_path):
+    proposal = tmp_path / "proposal.md"
+    proposal.write_bytes(b"## Outline\n\n1. Intro (3 min)\n2. Caf\xe9 (2 min)\n")
+    with pytest.raises(ToolError,
+                       match=r"proposal.md:4: byte 0xe9 \(column 7\)"):
+        read_outline(proposal)

@@ -6,8 +6,8 @@ module sources for a ``SECRET_KEY=`` literal and ``0.0.0.0``; this file
 goes further: the ``flask --app demos.<x> run`` path itself, the secret key
 of every demo (from the environment, else random per process), a syntax-tree
 scan of every Python file under demos/ (subpackages and history included),
-every text file under demos/ for 0.0.0.0, and the Makefile's ``present``
-recipe.
+every text file under demos/ for 0.0.0.0, and ``make present`` as make
+expands it.
 """
 
 from __future__ import annotations
@@ -16,22 +16,18 @@ import ast
 import importlib
 import json
 import os
-import pkgutil
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from conftest import demo_modules
 from click.testing import CliRunner
 from flask.cli import cli, run_command
 
-import demos
+from conftest import demo_modules
+from talk.tools._common import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMOS = ROOT / "demos"
 LOOPBACK = "127.0.0.1"
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - the value we look for, never bound
@@ -81,7 +77,9 @@ def flask_run(monkeypatch):
           "FLASK_RUN_PORT", "FLASK_RUN_FROM_CLI", "SECRET_KEY")
     monkeypatch.setenv("FLASK_SKIP_DOTENV", "1")
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(sys, "path", list(sys.path))  # flask may prepend
+    # The demos are installed: import them by name, as Flask does once its
+    # prepare_import() has put the working folder on the import path.
+    monkeypatch.setattr("flask.cli.prepare_import", lambda name: name)
     calls = []
 
     def fake_run_simple(host, port, app, **options):
@@ -137,14 +135,10 @@ def test_secret_key_comes_from_the_environment(monkeypatch, name):
 
 
 SECRET_KEYS_SCRIPT = """
-import importlib, json, pkgutil
-import demos
-keys = {}
-for info in pkgutil.iter_modules(demos.__path__, "demos."):
-    module = importlib.import_module(info.name)
-    if callable(getattr(module, "create_app", None)):
-        keys[info.name] = str(module.create_app().secret_key)
-print(json.dumps(keys))
+import json
+from demos.cli import discover
+print(json.dumps({f"demos.{demo.name}": str(demo.module.create_app().secret_key)
+                  for demo in discover()[0]}))
 """
 
 
@@ -323,64 +317,6 @@ def test_no_demo_file_mentions_the_any_address():
 
 
 # --- make present -----------------------------------------------------------
-
-def makefile_variables(text: str) -> dict[str, str]:
-    variables = {}
-    for match in re.finditer(r"^([A-Za-z_]\w*)\s*(:{1,3}=|\?=|\+=|=)\s*(.*?)"
-                             r"\s*$", text, re.M):
-        name, op, value = match.groups()
-        if op == "+=":
-            variables[name] = f"{variables.get(name, '')} {value}".strip()
-        elif op != "?=" or name not in variables:
-            variables[name] = value
-    return variables
-
-
-def recipe(text: str, target: str) -> list[str]:
-    """The recipe lines of *target* (continuation lines joined)."""
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines)
-                 if re.match(rf"{re.escape(target)}\s*:(?!=)", line))
-    body = []
-    for line in lines[start + 1:]:
-        if line.startswith("\t"):
-            body.append(line[1:])
-        elif body and body[-1].endswith("\\"):
-            body.append(line)
-        elif line.strip() and not line.lstrip().startswith("#"):
-            break
-    return [command.strip() for command in
-            re.sub(r"\s*\\\n\s*", " ", "\n".join(body)).splitlines()
-            if command.strip()]
-
-
-def expand(text: str, variables: dict[str, str], depth: int = 0) -> str:
-    """Expand ``$(NAME)`` and ``${NAME}`` as make would (no functions)."""
-    assert depth < 10, "recursive Makefile variable"
-    return re.sub(r"\$[({](\w+)[)}]",
-                  lambda m: expand(variables.get(m[1], ""), variables,
-                                   depth + 1), text)
-
-
-def test_the_recipe_parser():
-    text = ("HOST := 127.0.0.1\nPORT ?= 8000\nPORT ?= 9\n"
-            "ADDR = $(HOST):${PORT}\n"
-            "present: x ## help\n\t@echo one \\\n\t  $(ADDR)\n\n"
-            "# a comment\nother:\n\techo no\n")
-    variables = makefile_variables(text)
-    assert [expand(line, variables) for line in recipe(text, "present")] == [
-        "@echo one 127.0.0.1:8000"]
-
-
-def test_make_present_binds_loopback():
-    text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    variables = makefile_variables(text)
-    commands = " ".join(expand(line, variables)
-                        for line in recipe(text, "present"))
-    assert commands, "make present has no recipe"
-    assert LOOPBACK in commands
-    assert ANY_ADDRESS not in commands
-
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
 def test_make_present_dry_run_binds_loopback():

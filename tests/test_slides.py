@@ -1,14 +1,25 @@
-"""The deck: structure, speaker notes, tested code, and the strict build."""
+"""The deck (structure, speaker notes, tested code) and the strict build
+(talk.tools.slides): every broken input fails it with the file and line and
+keeps the last good build, and it never deletes what it did not make.
+
+Broken inputs are made on copies of the deck in tmp_path, never in talk/.
+"""
 
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TALK, build_slides, copy_talk
+from conftest import copy_talk
+from talk.tools import slides
+from talk.tools._common import ROOT, TALK
 
 DEMOS = ROOT / "demos"
 STEP = re.compile(r'<div class="step\b([^"]*)"[^>]*>(.*?)(?=<div class="step\b|\Z)',
@@ -39,21 +50,14 @@ def demo_sources() -> list[str]:
             and path.suffix in {".py", ".html", ".toml"}]
 
 
-def test_deck_has_enough_steps(built_deck):
-    assert len(steps(built_deck)) >= 30
+# --- the deck -----------------------------------------------------------------
 
-
-def test_every_content_step_has_speaker_notes(built_deck):
+def test_every_step_has_speaker_notes(built_deck):
+    found = steps(built_deck)
+    assert len(found) >= 30
     missing = [re.sub(r"<[^>]+>", "", body)[:60]
-               for classes, body in steps(built_deck)
-               if 'class="notes"' not in body]
+               for classes, body in found if 'class="notes"' not in body]
     assert missing == []
-
-
-def test_no_docutils_system_message(built_deck):
-    text = built_deck.read_text(encoding="utf-8")
-    assert "system-message" not in text
-    assert "Problems with" not in text
 
 
 def test_every_python_block_is_demo_code(built_deck):
@@ -65,72 +69,336 @@ def test_every_python_block_is_demo_code(built_deck):
     assert retyped == []
 
 
-def test_every_code_block_on_a_slide_is_included(built_deck):
-    """No ``.. code::`` with literal content: code comes via include."""
+def test_code_comes_by_include_and_sections_in_order():
+    """No ``.. code::`` with literal content, and index.rst includes every
+    section file, in order."""
     for rst in TALK.glob("*.rst"):
         text = rst.read_text(encoding="utf-8")
         assert not re.search(r"^\.\. (code|code-block|sourcecode)::", text,
                              re.M), rst.name
-
-
-def test_each_section_file_is_included_in_order():
     index = (TALK / "index.rst").read_text(encoding="utf-8")
     included = re.findall(r"^\.\. include:: (\S+)", index, re.M)
-    files = sorted(path.name for path in TALK.glob("0*_*.rst"))
-    assert included == files
+    assert included == sorted(path.name for path in TALK.glob("0*_*.rst"))
 
 
-# --- the strict build -------------------------------------------------------
+def test_the_diffs_are_generated_inside_the_build(good_build):
+    talk, target = good_build
+    diffs = sorted(path.name for path in (target / "generated").iterdir())
+    assert diffs[0] == "step01-step02.diff" and len(diffs) >= 4
+    # nothing beside the sources or the build: no ../build/generated
+    assert sorted(path.name for path in talk.parent.iterdir()) == [
+        "demos", "flask-flags", "slides", "talk"]
+    listed = (target / slides.MARKER).read_text(encoding="utf-8")
+    assert "generated/step01-step02.diff\n" in listed
+    assert "index.html\n" in listed
 
-def break_file(path: Path, old: str, new: str) -> None:
+
+# --- the strict build: helpers ---------------------------------------------------
+
+def build(capsys, *args) -> tuple[int, str, str]:
+    """Run ``python -m talk.tools.slides ARGS`` in-process: (status, out, err)."""
+    status = slides.main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_failure(status: int, err: str, where: str) -> None:
+    assert status == 1, err
+    assert err.startswith("slides: FAILED: ") and err.count("\n") == 1, err
+    assert where in err
+    assert "Traceback" not in err
+
+
+@pytest.fixture
+def deck(tmp_path, good_build) -> tuple[Path, Path]:
+    """A copy of the deck's sources and of its last good build:
+    ``(talk, target)``, both in tmp_path."""
+    talk, target = good_build
+    copy_talk(tmp_path)
+    shutil.copytree(target, tmp_path / "out" / "slides")
+    return tmp_path / "talk", tmp_path / "out" / "slides"
+
+
+def tiny_deck(folder: Path, sections: dict[str, str] | None = None) -> Path:
+    """A small deck in *folder*: index.rst and its section files; returns
+    index.rst's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if sections is None:
+        sections = {"01_one.rst": "----\n\nStep one\n========\n\nText.\n\n"
+                                  "----\n\nStep two\n========\n\nMore.\n"}
+    for name, text in sections.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    includes = "".join(f".. include:: {name}\n" for name in sections)
+    index = folder / "index.rst"
+    index.write_text(f":title: Tiny\n\n{includes}", encoding="utf-8")
+    return index
+
+
+def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def underline(length: int):
+    def change(talk: Path) -> None:
+        path = talk / "01_introduction.rst"
+        text = path.read_text(encoding="utf-8")
+        changed = re.sub(r"^(The promise and the bane\n)=+$",
+                         rf"\g<1>{'=' * length}", text, count=1, flags=re.M)
+        assert changed != text
+        path.write_text(changed, encoding="utf-8")
+    return change
+
+
+def bad_byte(name: str, line: int):
+    """Put a byte that is not UTF-8 at the start of *line* of *name*."""
+    def change(talk: Path) -> None:
+        path = talk / name
+        lines = path.read_bytes().splitlines(keepends=True)
+        lines[line - 1] = b"\xff" + lines[line - 1]
+        path.write_bytes(b"".join(lines))
+    return change
+
+
+def bad_byte_in_included_demo(talk: Path) -> None:
+    demo = talk / "broken_demo.py"
+    demo.write_bytes(b"# [start:seven-lines]\nx = 1\n# caf\xe9\n# [end:seven-lines]\n")
+    edit(talk / "02_architecture.rst", "../demos/hello.py", "broken_demo.py")
+
+
+def empty(name: str):
+    return lambda talk: (talk / name).write_text("\n", encoding="utf-8")
+
+
+def without_transitions(talk: Path) -> None:
+    path = talk / "06_questions.rst"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^-{4,}\n", "", text, flags=re.M), encoding="utf-8")
+
+
+def no_step_at_all(talk: Path) -> None:
+    (talk / "index.rst").write_text(":title: Nothing\n\nJust a paragraph.\n",
+                                    encoding="utf-8")
+
+
 BAD_INPUTS = {
-    "missing include file": ("03_feature_flags.rst",
-                             "flask_flags.py\n   :code:",
-                             "no_such_file.py\n   :code:",
-                             "03_feature_flags.rst:"),
-    "missing marker": ("03_feature_flags.rst", "# [start:chain]",
-                       "# [start:no-such-marker]", "03_feature_flags.rst:"),
-    "short title underline": ("01_introduction.rst",
-                              "The promise and the bane\n=========",
-                              "The promise and the bane\n===",
-                              "01_introduction.rst:"),
-    "unknown directive": ("05_go_forth.rst", ".. note::", ".. nnote::",
-                          "05_go_forth.rst:"),
-    "missing css file": ("index.rst", ":css: theme/projector.css",
-                         ":css: theme/missing.css", "missing.css"),
-    "live-coding diff on no slide": ("03_feature_flags.rst",
-                                     "generated/step06-step07.diff",
-                                     "generated/step06-step99.diff",
-                                     "step06-step07.diff"),
+    "missing include file": (
+        lambda talk: edit(talk / "03_feature_flags.rst",
+                          "flask_flags.py\n   :code:", "no_such_file.py\n   :code:"),
+        "03_feature_flags.rst:"),
+    "missing marker": (
+        lambda talk: edit(talk / "03_feature_flags.rst", "# [start:chain]",
+                          "# [start:no-such-marker]"),
+        "03_feature_flags.rst:"),
+    "title underline of 1 character": (underline(1), "01_introduction.rst:"),
+    "title underline of 2 characters": (underline(2), "01_introduction.rst:"),
+    "title underline of 3 characters": (underline(3), "01_introduction.rst:"),
+    "title underline shorter than the title": (underline(10),
+                                               "01_introduction.rst:"),
+    "unknown directive": (
+        lambda talk: edit(talk / "05_go_forth.rst", ".. note::", ".. nnote::"),
+        "05_go_forth.rst:"),
+    "missing css file": (
+        lambda talk: edit(talk / "index.rst", ":css: theme/projector.css",
+                          ":css: theme/missing.css"),
+        "index.rst:4: :css: file 'theme/missing.css' not found"),
+    "live-coding diff on no slide": (
+        lambda talk: edit(talk / "03_feature_flags.rst",
+                          ".. include:: /generated/step06-step07.diff\n   :code: diff\n",
+                          ""),
+        "/generated/step06-step07.diff is generated from the checkpoints but "
+        "no slide includes it"),
+    "byte that is not UTF-8 in a section file": (
+        bad_byte("02_architecture.rst", 7), "02_architecture.rst:7: byte 0xff"),
+    "byte that is not UTF-8 in the master file": (
+        bad_byte("index.rst", 2), "index.rst:2: byte 0xff"),
+    "byte that is not UTF-8 in an included demo": (
+        bad_byte_in_included_demo, "broken_demo.py:3: byte 0xe9 (column 6)"),
+    "empty master file": (empty("index.rst"), "index.rst:1: the file is empty"),
+    "empty section file": (empty("05_go_forth.rst"),
+                           "05_go_forth.rst:1: the file is empty"),
+    "section file with no step": (without_transitions,
+                                  "06_questions.rst:1: starts no step"),
+    "deck with no step": (no_step_at_all, "index.rst:1: the deck has no step"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_fails_the_build_and_keeps_the_last_good_one(tmp_path, case):
-    talk = copy_talk(tmp_path)
-    target = tmp_path / "out" / "slides"
-    first = build_slides(talk / "index.rst", target)
-    assert first.returncode == 0, first.stderr
-    good = (target / "index.html").read_bytes()
+def test_bad_input_fails_the_build_and_keeps_the_last_good_one(capsys, deck, case):
+    talk, target = deck
+    good = {path.relative_to(target): path.read_bytes()
+            for path in target.rglob("*") if path.is_file()}
+    change, where = BAD_INPUTS[case]
+    change(talk)
 
-    name, old, new, where = BAD_INPUTS[case]
-    break_file(talk / name, old, new)
-    result = build_slides(talk / "index.rst", target)
+    status, out, err = build(capsys, talk / "index.rst", target)
 
-    assert result.returncode == 1
-    assert "slides: FAILED:" in result.stderr
-    assert where in result.stderr
-    assert "Traceback" not in result.stderr
-    assert (target / "index.html").read_bytes() == good
+    assert_one_line_failure(status, err, where)
+    assert f"(the last good build in {target} is kept)" in err
+    assert out == ""
+    assert {path.relative_to(target): path.read_bytes()
+            for path in target.rglob("*") if path.is_file()} == good
     assert sorted(p.name for p in target.parent.iterdir()) == ["slides"]
 
 
-def test_missing_source_is_a_clear_error(tmp_path):
-    result = build_slides(tmp_path / "nope.rst", tmp_path / "out")
-    assert result.returncode == 1
-    assert "nope.rst: no such file" in result.stderr
+def test_a_checkpoint_that_is_not_utf8_is_named(capsys, tmp_path):
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "step01_a.py").write_text("app = 1\n", encoding="utf-8")
+    (checkpoints / "step02_b.py").write_bytes(b"app = 1\nx = '\xff'\n")
+    status, out, err = build(capsys, tiny_deck(tmp_path / "talk"),
+                             tmp_path / "out", "--checkpoints", checkpoints)
+    assert_one_line_failure(status, err, "step02_b.py:2: byte 0xff (column 6)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_step_too_big_for_a_slide_fails_the_build(tmp_path):
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "step01_small.py").write_text("app = 1\n", encoding="utf-8")
+    (checkpoints / "step02_big.py").write_text(
+        "app = 1\n" + "x = 2\n" * 30, encoding="utf-8")
+    with pytest.raises(slides.BuildError, match=r"step01-step02.diff: 34 "
+                       r"lines.*step01_small.py to step02_big.py smaller"):
+        slides.generate_diffs(tmp_path / "out", checkpoints)
+
+
+def test_docutils_settings_are_per_call(capsys, tmp_path, monkeypatch):
+    """A docutils.conf in the working folder (or DOCUTILSCONFIG) cannot
+    loosen the build, and the build changes no environment variable."""
+    loose = tmp_path / "docutils.conf"
+    loose.write_text("[general]\nhalt_level: 5\nreport_level: 5\n",
+                     encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCUTILSCONFIG", str(loose))
+    index = tiny_deck(tmp_path / "talk")
+    before = dict(os.environ)
+    assert build(capsys, index, tmp_path / "out")[0] == 0
+    edit(tmp_path / "talk" / "01_one.rst", "Text.", ".. nnote:: x")
+    status, out, err = build(capsys, index, tmp_path / "out")
+    assert_one_line_failure(status, err, "01_one.rst:6: (ERROR/3) Unknown directive type")
+    assert dict(os.environ) == before
+
+
+# --- the target folder: never delete what the build did not make ------------------
+
+def test_a_folder_holding_a_foreign_file_survives(capsys, tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    status, out, err = build(capsys, tiny_deck(tmp_path / "talk"), target)
+    assert_one_line_failure(status, err, f"{target} holds {target / 'notes.txt'}")
+    assert "the last good build" not in err
+    assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "talk"]
+
+
+def test_the_checkout_given_as_target_is_refused(capsys, tmp_path, monkeypatch):
+    """``talk/build.py talk/index.rst .`` once replaced the whole checkout."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / ".git" / "HEAD").write_text("ref: refs/heads/main\n",
+                                            encoding="utf-8")
+    index = tiny_deck(checkout / "talk")
+    monkeypatch.chdir(checkout)
+    status, out, err = build(capsys, "talk/index.rst", ".")
+    assert_one_line_failure(status, err, "which the build did not make")
+    assert (checkout / ".git" / "HEAD").read_text(encoding="utf-8") == \
+        "ref: refs/heads/main\n"
+    assert sorted(p.name for p in checkout.iterdir()) == [".git", "talk"]
+    assert index.is_file()
+
+
+def test_a_file_given_as_target_is_refused(capsys, tmp_path):
+    target = tmp_path / "slides.html"
+    target.write_text("mine\n", encoding="utf-8")
+    status, out, err = build(capsys, tiny_deck(tmp_path / "talk"), target)
+    assert_one_line_failure(status, err, f"{target} is a file, not a folder")
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slides.html", "talk"]
+
+
+def test_a_symbolic_link_given_as_target_is_refused(capsys, tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    status, out, err = build(capsys, tiny_deck(tmp_path / "talk"),
+                             tmp_path / "link")
+    assert_one_line_failure(status, err, "is a symbolic link")
+    assert (tmp_path / "link").is_symlink() and not any(
+        (tmp_path / "real").iterdir())
+
+
+def test_a_file_added_to_a_previous_build_survives(capsys, tmp_path):
+    index = tiny_deck(tmp_path / "talk")
+    target = tmp_path / "out"
+    assert build(capsys, index, target)[0] == 0
+    (target / "css" / "mine.css").write_text("p {}\n", encoding="utf-8")
+    status, out, err = build(capsys, index, target)
+    assert_one_line_failure(status, err, "mine.css")
+    assert (target / "css" / "mine.css").read_text(encoding="utf-8") == "p {}\n"
+
+
+def test_a_previous_build_is_replaced_and_an_empty_folder_filled(capsys, tmp_path):
+    talk = tmp_path / "talk"
+    index = tiny_deck(talk, {
+        "01_one.rst": "----\n\nA chart\n=======\n\n.. image:: chart.svg\n"})
+    (talk / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>',
+                                    encoding="utf-8")
+    target = tmp_path / "out"
+    target.mkdir()
+    status, out, err = build(capsys, index, target)
+    assert (status, err) == (0, "")
+    assert re.fullmatch(rf"slides: 1 steps -> {re.escape(str(target))}/index"
+                        r"\.html \(\d+\.\d\d s\)\n", out)
+    assert (target / "chart.svg").is_file()
+    assert slides.is_build(target)
+
+    tiny_deck(talk)  # two steps, no chart
+    assert build(capsys, index, target)[0] == 0
+    assert steps(target / "index.html")[1][1].count("Step two") == 1
+    assert not (target / "chart.svg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "talk"]
+
+
+#: A 1x1 PNG image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201d2c6c1d6"
+    "0000000049454e44ae426082")
+
+
+def test_an_image_the_deck_measures_is_not_read_as_text(capsys, tmp_path,
+                                                        monkeypatch):
+    """docutils records a figure's image as read when Pillow can measure it
+    (from the deck's folder): it is copied, not checked as text."""
+    talk = tmp_path / "talk"
+    index = tiny_deck(talk, {"01_one.rst": "----\n\nA figure\n========\n\n"
+                                           ".. figure:: dot.png\n   :figwidth: image\n"})
+    (talk / "dot.png").write_bytes(PNG)
+    monkeypatch.chdir(talk)
+    status, out, err = build(capsys, index, tmp_path / "out")
+    assert (status, err) == (0, "")
+    assert (tmp_path / "out" / "dot.png").read_bytes() == PNG
+    assert '<img src="dot.png"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_command_line(capsys, tmp_path):
+    """The module runs as ``python -m talk.tools.slides``; a bad command
+    line exits 2, a missing source 1, each with no traceback."""
+    index = tiny_deck(tmp_path / "talk")
+    result = subprocess.run(
+        [sys.executable, "-m", "talk.tools.slides", str(index),
+         str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "slides: 2 steps ->" in result.stdout
+
+    for args in (["--nope"], ["a.rst", "out", "extra"]):
+        with pytest.raises(SystemExit) as exit_:
+            slides.main(args)
+        assert exit_.value.code == 2
+        assert "Traceback" not in capsys.readouterr().err
+    status, out, err = build(capsys, tmp_path / "nope.rst", tmp_path / "out2")
+    assert_one_line_failure(status, err, "nope.rst: no such file")
+    assert not (tmp_path / "out2").exists()

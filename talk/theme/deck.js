@@ -7,7 +7,13 @@
       creates #impress, before impress.js reads it, so a 1920x1080 screen
       shows the deck 1.4 times larger instead of small in the middle.
 
-   2. A footer: the talk's title, the current section and the slide number
+   2. Reduced motion: when the system asks for it (prefers-reduced-motion,
+      which decktape's PDF export sets too), the deck moves from step to
+      step at once: no 300 ms transition, and a window resize rescales the
+      deck at once instead of after impress.js's 250 ms throttle and
+      500 ms transition. projector.css stops the CSS transitions.
+
+   3. A footer: the talk's title, the current section and the slide number
       as "n / N". The section is the first heading of the last step with
       the class `section-start` at or before the current step, up to its
       first colon ("2. Flask is made for tinkering: its architecture..."
@@ -28,16 +34,35 @@
         }
     }
 
+    var reducedMotion = window.matchMedia &&
+        window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+    function setUp(root) {
+        allowUpscaling(root);
+        if (reducedMotion) {
+            root.setAttribute("data-transition-duration", "0");
+        }
+    }
+
+    if (reducedMotion) {
+        window.addEventListener("resize", function () {
+            var active = document.querySelector("#impress .step.active");
+            if (active && typeof window.impress === "function") {
+                window.impress().goto(active, 0);
+            }
+        }, false);
+    }
+
     var early = document.getElementById("impress");
     if (early) {
-        allowUpscaling(early);   // loaded late: impress may already run at 1x
+        setUp(early);   // loaded late: impress may already run at 1x
     } else if (window.MutationObserver) {
         // Mutation callbacks run before the parser runs the next script,
         // so this lands before impress().init() in hovercraft.js.
         var observer = new MutationObserver(function () {
             var root = document.getElementById("impress");
             if (root) {
-                allowUpscaling(root);
+                setUp(root);
                 observer.disconnect();
             }
         });

@@ -1,6 +1,6 @@
 """Debian's Chromium, driven by playwright, for the deck's tools and tests.
 
-Used by talk/screenshots.py, talk/pdf.py and tests/test_browser.py. Never
+Used by talk.tools.screenshots, talk.tools.pdf and the tests. Never
 downloads a browser (no ``playwright install``): it runs the executable in
 ``CHROMIUM`` (``/usr/bin/chromium``, Debian's ``chromium`` package), headless,
 with the arguments in ``CHROME_ARGS``.
@@ -22,6 +22,8 @@ CHROME_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Asks the deck for reduced motion: no transitions (talk/theme/deck.js).
+REDUCED_MOTION_ARG = "--force-prefers-reduced-motion"
 #: The projector: impress.js scales the deck to fit, 1:1 at this size.
 VIEWPORT = {"width": 1024, "height": 768}
 
@@ -46,12 +48,14 @@ IDLE = """() => document.getAnimations()
 NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
 
 
-def launch(playwright):
-    """Start headless Debian Chromium; raises FileNotFoundError if missing."""
+def launch(playwright, extra_args=()):
+    """Start headless Debian Chromium with CHROME_ARGS and *extra_args*;
+    raises FileNotFoundError if it is missing."""
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} not found (apt-get install chromium)")
     return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+        executable_path=str(CHROMIUM), args=[*CHROME_ARGS, *extra_args],
+        headless=True)
 
 
 def open_deck(context, url, prepare=None):

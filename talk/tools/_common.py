@@ -1,0 +1,52 @@
+"""What the talk's tools share: where things are, the one-line error, and
+reading a UTF-8 file with the place of a bad byte.
+
+Not talk material.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The checkout: talk/tools/ is two folders down.
+ROOT = Path(__file__).resolve().parents[2]
+#: The slide sources.
+TALK = ROOT / "talk"
+
+
+class ToolError(Exception):
+    """Bad input, or a step that failed: the tool prints the message (which
+    names the file, and the line where there is one) and exits 1."""
+
+
+def shown(path: os.PathLike | str) -> str:
+    """*path* relative to the working directory when it is inside it, for
+    messages; otherwise as given."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def read_text(path: os.PathLike | str) -> str:
+    """The text of the UTF-8 file *path*.
+
+    Raises ToolError when the file cannot be read, or names the line and
+    column of the first byte that is not UTF-8.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ToolError(f"{shown(path)}: cannot read it: "
+                        f"{exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - line_start + 1
+        raise ToolError(
+            f"{shown(path)}:{line}: byte 0x{data[exc.start]:02x} (column "
+            f"{column}) is not UTF-8: save the file as UTF-8") from None
