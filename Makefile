@@ -85,7 +85,7 @@ bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/
 dist: $(STAMP) ## Build Flask-Flags's sdist and wheel into flask-flags/dist/, then twine check --strict
 	@rm -f $(DIST)/flask_flags-*.tar.gz $(DIST)/flask_flags-*.whl
 	$(PY) -m build --no-isolation --outdir $(DIST) flask-flags
-	$(VENV)/bin/twine check --strict $(DIST)/flask_flags-*
+	COLUMNS=1000 $(VENV)/bin/twine check --strict $(DIST)/flask_flags-*  # one line per file
 
 # nox makes one virtualenv per session (in build/nox) and installs from PyPI.
 # MATRIX_PYTHON="3.10 3.14" runs the sessions on other installed Pythons.
