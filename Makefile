@@ -80,7 +80,7 @@ bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/
 	  --benchmark-min-rounds=20 --benchmark-warmup=on \
 	  --benchmark-warmup-iterations=2000 --benchmark-disable-gc \
 	  --benchmark-sort=name --benchmark-columns=median,iqr,rounds,iterations
-	$(PY) benchmarks/report.py
+	$(PY) -m benchmarks.report
 
 dist: $(STAMP) ## Build Flask-Flags's sdist and wheel into flask-flags/dist/, then twine check --strict
 	@rm -f $(DIST)/flask_flags-*.tar.gz $(DIST)/flask_flags-*.whl

@@ -10,7 +10,8 @@ FLAGS_REQUEST = "flags: one request via app.wsgi_app"
 FLAG_ON = "flags: one is_active call in a request, flag on"
 FLAG_MISSING = "flags: one is_active call in a request, flag missing"
 FLAGS_SCALE = "flags: one request via app.wsgi_app, by flags configured"
+FLAG_TABLE = "flags: one request with Flask-SQLAlchemy (SQLite), one check"
 
 #: The order the report prints them in.
 ORDER = [TIMING, CLIENT, FLOOR, FLAGS_REQUEST, FLAG_ON, FLAG_MISSING,
-         FLAGS_SCALE]
+         FLAGS_SCALE, FLAG_TABLE]

@@ -32,7 +32,7 @@ from contextlib import nullcontext
 from math import ceil
 from time import perf_counter
 
-from bench_variants import Variant
+from benchmarks.bench_variants import Variant
 
 #: Rounds per paired run, and rounds run first and thrown away.
 ROUNDS = 600

@@ -14,8 +14,11 @@ client's own work (~100-200 us) does not drown a cost of 1 us. The
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -27,8 +30,9 @@ from flask.ctx import RequestContext
 from flask_debugtoolbar import DebugToolbarExtension
 from werkzeug.test import EnvironBuilder
 
-from bench_groups import (CLIENT, FLAG_MISSING, FLAG_ON,  # noqa: F401
-                          FLAGS_REQUEST, FLAGS_SCALE, FLOOR, TIMING)
+from benchmarks.bench_groups import (  # noqa: F401
+    CLIENT, FLAG_MISSING, FLAG_ON, FLAG_TABLE, FLAGS_REQUEST, FLAGS_SCALE,
+    FLOOR, TIMING)
 import flask_flags as talk
 from demos.decorators import add_timing_information
 import demos.debugtoolbar  # noqa: F401  loads the toolbar's panels first
@@ -350,9 +354,33 @@ def many_flags(count: int) -> dict[str, bool]:
     return flags
 
 
+#: The live-coding checkpoints (demos/checkpoints/stepNN_*.py).
+CHECKPOINTS = Path(__file__).resolve().parents[1] / "demos" / "checkpoints"
+#: The checkpoint whose request_started receiver copies every flag into g:
+#: the talk's naive version, measured here.
+SNAPSHOT_CHECKPOINT = "step03_"
+
+
+def checkpoint(prefix: str) -> ModuleType:
+    """The checkpoint file ``demos/checkpoints/<prefix>*.py``, imported
+    under its own name (it defines a module-level ``app``). Raises
+    LookupError when there is not exactly one."""
+    found = sorted(CHECKPOINTS.glob(f"{prefix}*.py"))
+    if len(found) != 1:
+        raise LookupError(f"{CHECKPOINTS}: {len(found)} files {prefix}*.py")
+    spec = importlib.util.spec_from_file_location(
+        f"checkpoint_{found[0].stem}", found[0])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def scale_variants() -> dict[int, dict[str, Variant]]:
-    """Per flag count: the bare app (same config, no extension) and the
-    talk's extension and 0.6 with 0 and 1 check per request."""
+    """Per flag count: the bare app (same config, no extension); the
+    talk's extension and 0.6 with 0 and 1 check per request; and the naive
+    snapshot of the live coding (a request_started receiver copying every
+    flag into g) with no check."""
+    naive = checkpoint(SNAPSHOT_CHECKPOINT)
     by_count = {}
     for count in FLAG_COUNTS:
         flags = many_flags(count)
@@ -369,5 +397,43 @@ def scale_variants() -> dict[int, dict[str, Variant]]:
                     name, f"{who}: {count:,} flags, {checks} check"
                     + "s" * (checks != 1), wsgi_call(app), checks=checks,
                     app=app)
+        app = _app(page, FEATURE_FLAGS=dict(flags))
+        request_started.connect(naive.take_snapshot, app, weak=False)
+        variants[f"naive_{count}_0"] = Variant(
+            f"naive_{count}_0", f"naive snapshot: {count:,} flags, 0 checks",
+            wsgi_call(app), app=app)
         by_count[count] = variants
     return by_count
+
+
+# --- a flag kept in a database table ----------------------------------------
+
+def table_variants() -> dict[str, Variant]:
+    """The table-flags demo (demos/flags_sqlalchemy.py) on SQLite in
+    memory: a request that checks no flag (the baseline), one that checks
+    a flag kept in the table (one SELECT), and one that checks a config
+    flag; all three through Flask-SQLAlchemy's per-request teardown."""
+    from demos import flags_sqlalchemy
+
+    app = flags_sqlalchemy.create_app({
+        "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY":
+        secrets.token_hex(32)})
+    app.add_url_rule("/bench/none", "bench_none", page)
+    app.add_url_rule("/bench/table", "bench_table",
+                     lambda: PAGE.replace("Hello",
+                                          f"on={talk.is_active('labs')}"))
+    app.add_url_rule("/bench/config", "bench_config",
+                     lambda: PAGE.replace(
+                         "Hello", f"on={talk.is_active('dark_mode')}"))
+    wsgi_call(app, "/flags")()  # creates and fills the table
+    return {
+        "table_none": Variant("table_none", "table flags app, no check",
+                              wsgi_call(app, "/bench/none"), baseline=True,
+                              app=app),
+        "table_flag": Variant("table_flag", "1 check of a table flag",
+                              wsgi_call(app, "/bench/table"), checks=1,
+                              app=app),
+        "config_flag": Variant("config_flag", "1 check of a config flag",
+                               wsgi_call(app, "/bench/config"), checks=1,
+                               app=app),
+    }

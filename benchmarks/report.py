@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/report.py [RESULTS.json] [--results DIR]
+    python -m benchmarks.report [RESULTS.json] [--results DIR]
                                 [--chart SVG] [--summary TXT] [--no-chart]
 
 Without RESULTS.json it reads the newest pytest-benchmark JSON under DIR
@@ -31,14 +31,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_groups import (FLAG_MISSING, FLAG_ON, FLAGS_REQUEST, FLAGS_SCALE,
-                          FLOOR, ORDER, TIMING)
+from benchmarks.bench_groups import (FLAG_MISSING, FLAG_ON, FLAGS_REQUEST,
+                                     FLAGS_SCALE, FLOOR, ORDER, TIMING)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-CHART = ROOT / "talk" / "benchmarks.svg"
-SUMMARY = ROOT / "talk" / "benchmarks_summary.txt"
+CHART = HERE / "chart.svg"
+SUMMARY = HERE / "summary.txt"
 US = 1e6  # seconds -> microseconds
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-import bench_variants as bv
-from bench_paired import ROUNDS, run_paired
+from benchmarks import bench_variants as bv
+from benchmarks.bench_paired import ROUNDS, run_paired
 
 REQUEST_NAMES = ["bare"] + [f"{ext}_{case}" for ext in ("talk", "06")
                             for case, _, _ in bv.FLAG_CASES]
@@ -93,7 +93,7 @@ def scale_variants():
 
 
 SCALE_NAMES = [(count, name) for count in bv.FLAG_COUNTS
-               for name in [f"bare_{count}"] + [
+               for name in [f"bare_{count}", f"naive_{count}_0"] + [
                    f"{ext}_{count}_{checks}" for ext in ("talk", "06")
                    for checks in (0, 1)]]
 
@@ -115,6 +115,37 @@ def test_flag_scale(benchmark, scale_variants, count, name):
 @pytest.mark.parametrize("count", bv.FLAG_COUNTS)
 def test_paired_flag_scale(benchmark, scale_variants, count):
     runner = run_paired(benchmark, bv.FLAGS_SCALE, scale_variants[count],
+                        mode="call")
+    rounds = 1 if benchmark.disabled else ROUNDS
+    assert {len(times) for times in runner.per_call.values()} == {rounds}
+
+
+# --- a flag kept in a database table ----------------------------------------
+
+@pytest.fixture(scope="module")
+def table_variants():
+    return bv.table_variants()
+
+
+TABLE_TEXT = {"table_none": "Hello", "table_flag": "on=True",
+              "config_flag": "on=True"}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_TEXT))
+def test_flag_table(benchmark, table_variants, name):
+    variant = table_variants[name]
+    benchmark.group = bv.FLAG_TABLE
+    benchmark.extra_info.update(variant.info())
+    benchmark(variant.call)
+    path = {"table_none": "/bench/none", "table_flag": "/bench/table",
+            "config_flag": "/bench/config"}[name]
+    response = variant.app.test_client().get(path)
+    assert response.status_code == 200
+    assert TABLE_TEXT[name] in response.get_data(as_text=True)
+
+
+def test_paired_flag_table(benchmark, table_variants):
+    runner = run_paired(benchmark, bv.FLAG_TABLE, table_variants,
                         mode="call")
     rounds = 1 if benchmark.disabled else ROUNDS
     assert {len(times) for times in runner.per_call.values()} == {rounds}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-import bench_variants as bv
-from bench_paired import ROUNDS, run_paired
+from benchmarks import bench_variants as bv
+from benchmarks.bench_paired import ROUNDS, run_paired
 
 TIMING_NAMES = ["bare", "decorator", "hooks", "signals", "middleware",
                 "toolbar"]

@@ -9,26 +9,29 @@ is in the config's allow-list ``FLAG_PREVIEWS`` (here only
 - ``/checkout``: the new checkout, or a 302 to ``/checkout/classic`` when
   ``new_checkout`` is off;
 - ``/labs``: 404 unless ``labs`` is on;
-- ``/flags``: the flags this request saw, as JSON.
+- ``/flags``: the flags this request saw, as JSON, and how often each
+  flag nobody configured was asked for (the ``missing_feature`` signal,
+  counted per app: a typo in a template shows up here).
 """
+
+from collections import Counter
 
 from flask import Blueprint, current_app, render_template, request
 
 from demos._common import add_index, new_app
 from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
-                         is_active, is_active_feature)
+                         is_active, is_active_feature, missing_feature)
 
 # [start:factory]
 flags = FeatureFlag()
 
 def create_app(test_config=None):
     app = new_app(__name__, test_config, FEATURE_FLAGS={
-        "new_checkout": False,
-        "dark_mode": True,
-        "labs": False,
+        "new_checkout": False, "dark_mode": True, "labs": False,
     }, FLAG_PREVIEWS={"new_checkout"})
     flags.init_app(app)
     flags.add_handler(preview_handler, app=app)
+    watch_missing(app)
     app.register_blueprint(shop)
     return app
 # [end:factory]
@@ -41,6 +44,16 @@ def preview_handler(feature):
         return True
     raise NoFeatureFlagFound(feature)
 # [end:handler]
+
+
+# [start:missing]
+def watch_missing(app):
+    app.extensions["shop_missing"] = Counter()
+    missing_feature.connect(count_missing, app)  # this app only
+
+def count_missing(app, feature):  # the sender is the app
+    app.extensions["shop_missing"][feature] += 1
+# [end:missing]
 
 
 def allowed_preview():
@@ -90,4 +103,5 @@ def seen_flags():
             "why": {name: answer.reason
                     for name, answer in checked_flags().items()},
             "decided_by": {name: getattr(answer.handler, "__name__", None)
-                           for name, answer in checked_flags().items()}}
+                           for name, answer in checked_flags().items()},
+            "missing": dict(current_app.extensions["shop_missing"])}

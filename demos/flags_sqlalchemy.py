@@ -40,18 +40,18 @@ class FlagRow(db.Model):
     is_active: Mapped[bool] = mapped_column(default=False)
 
 
+flags = FeatureFlag()
+
+
 # [start:handler]
 def table_flag_handler(feature: str) -> bool:
-    """Handler: the flag's ``is_active`` in the table.
-
-    Raises NoFeatureFlagFound when the table has no such flag."""
-    active = db.session.scalar(sa.select(FlagRow.is_active)
-                               .where(FlagRow.feature == feature))
+    """Its is_active row in the table, or NoFeatureFlagFound."""
+    query = sa.select(FlagRow.is_active).where(
+        FlagRow.feature == feature)
+    active = db.session.scalar(query)
     if active is None:
         raise NoFeatureFlagFound(feature)
     return active
-
-flags = FeatureFlag()
 
 def init_flags(app):
     flags.init_app(app)  # config handler first, then the table

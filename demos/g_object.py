@@ -43,9 +43,10 @@ def create_app(test_config=None):
 
 # [start:lazy]
 def get_visitor():
-    """This request's visitor name, computed at most once per request."""
-    if "_gdemo_visitor" not in g:
-        g._gdemo_visitor = request.args.get("name", "stranger").title()
+    """This request's visitor: worked out once per request."""
+    if "_gdemo_visitor" not in g:  # our prefix: _gdemo_
+        name = request.args.get("name", "stranger")
+        g._gdemo_visitor = name.title()
         _count_load()
     return g._gdemo_visitor
 # [end:lazy]

@@ -19,13 +19,15 @@ from flask import render_template
 
 from demos._common import add_index, new_app
 
+TALK_TITLE = "Developing Flask Extensions"
+
 
 # [start:register]
 def init_jinja(app):
     app.add_template_test(is_weekend, name="weekend")
     app.add_template_filter(initials)
     app.add_template_global(date.today, name="today")
-    app.context_processor(lambda: {"talk": "Developing Flask Extensions"})
+    app.context_processor(lambda: {"talk": TALK_TITLE})
 
 def is_weekend(day):
     return day.weekday() >= 5

@@ -30,6 +30,8 @@ def create_app(test_config=None):
     app = new_app(__name__, test_config)
     app.extensions["signals_demo"] = []
     connect_receivers(app)
+    got_request_exception.connect(on_exception, app)
+    page_viewed.connect(on_page_viewed, app)
     add_index(app, "Signals", "Receivers on request_started, "
               "request_finished and got_request_exception record every "
               "request; a custom page_viewed signal counts page views.", [
@@ -44,19 +46,17 @@ def create_app(test_config=None):
 
 
 # [start:receivers]
-def connect_receivers(app):
+def connect_receivers(app):  # for this app only: sender=app
     request_started.connect(on_started, app)
     request_finished.connect(on_finished, app)
-    got_request_exception.connect(on_exception, app)
-    page_viewed.connect(on_page_viewed, app)
 
 def on_started(sender, **extra):
     g._signals_demo_start = perf_counter()
 
 def on_finished(sender, response, **extra):
     seconds = perf_counter() - g._signals_demo_start
-    _record(sender, "finished", status=response.status_code,
-            seconds=seconds)
+    _record(sender, "finished", seconds=seconds,
+            status=response.status_code)
 # [end:receivers]
 
 

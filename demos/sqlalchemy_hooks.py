@@ -119,14 +119,17 @@ def _time_queries(engine):  # init_db calls this per app engine
     event.listen(engine, "before_cursor_execute", _start, named=True)
     event.listen(engine, "after_cursor_execute", _stop, named=True)
 
-def _start(context, **kwargs):
+# [start:timing]
+def _start(context, **kwargs):  # before_cursor_execute
     context._sqlalchemy_hooks_start = perf_counter()
 
-def _stop(context, statement, **kwargs):
+def _stop(context, statement, **kwargs):  # after_cursor_execute
     if has_app_context():
         started = context._sqlalchemy_hooks_start
-        queries = g.setdefault(_G_QUERIES, [])
-        queries.append(QueryTime(statement, perf_counter() - started))
+        seconds = perf_counter() - started
+        queries = g.setdefault(_G_QUERIES, [])  # this request's
+        queries.append(QueryTime(statement, seconds))
+# [end:timing]
 # [end:events]
 
 

@@ -1,8 +1,7 @@
-"""Flask-Flags: feature flags, a drop-in for Flask-FeatureFlags 0.6
-built as Flask's "Flask Extension Development" page says.
+"""Flask-Flags: feature flags, a drop-in for Flask-FeatureFlags 0.6,
+built as Flask's "Flask Extension Development" page says. is_active(name)
+asks a chain of handlers (name -> bool); TypeError for a non-str name.
 
-``is_active(name) -> bool`` asks a chain of handlers (name -> bool);
-off outside an app context; TypeError for a name that is not a str.
 The chain lives on the FeatureFlag object, as in 0.6, so code may
 change it at import time; it serves every app the object serves,
 unless ``app=`` gives one app its own. Chains are tuples, replaced,
@@ -15,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from blinker import Namespace
+from jinja2 import pass_context
 from flask import (Flask, abort, current_app, g, has_app_context,
                    has_request_context, redirect as _redirect, url_for)
 from werkzeug.routing import BuildError
@@ -24,8 +24,11 @@ RAISE_ERROR_ON_MISSING_FEATURES = "RAISE_ERROR_ON_MISSING_FEATURES"
 EXTENSION_NAME = "flask_flags"
 log = logging.getLogger("flask_flags")
 
-#: ``missing_feature.send(app, feature=name)``: nobody knows a flag.
+# [start:signal]
+#: Sent as missing_feature.send(app, feature=name) when no
+#: handler knows a flag: once per request and flag.
 missing_feature = Namespace().signal("missing-feature")
+# [end:signal]
 
 
 class StopCheckingFeatureFlags(Exception):
@@ -45,52 +48,6 @@ class Answer(NamedTuple):
     handler: Any
 
 
-class FeatureFlag:
-    JINJA_TEST_NAME = "active_feature"
-
-    def __init__(self, app: Flask | None = None) -> None:
-        self.handlers: tuple = (AppConfigFlagHandler,)
-        if app is not None:
-            self.init_app(app)
-
-    # [start:init-app]
-    def init_app(self, app: Flask) -> None:
-        """RuntimeError if *app* has a FeatureFlag already."""
-        if EXTENSION_NAME in app.extensions:
-            raise RuntimeError(f"flask_flags: already on {app.name}")
-        app.config.setdefault(FEATURE_FLAGS_CONFIG, {})
-        app.config.setdefault(RAISE_ERROR_ON_MISSING_FEATURES, False)
-        app.extensions[EXTENSION_NAME] = SimpleNamespace(
-            extension=self, handlers=None)  # None: self.handlers
-        app.add_template_test(is_active, self.JINJA_TEST_NAME)
-    # [end:init-app]
-
-    # [start:handlers]
-    def add_handler(self, function, app: Flask | None = None):
-        """Append *function* to this object's chain, or *app*'s."""
-        self._edit(app, lambda chain: chain.append(function))
-
-    def remove_handler(self, function, app: Flask | None = None):
-        """Remove *function* from the chain; absent: no error."""
-        self._edit(app, lambda chain: function in chain
-                   and chain.remove(function))
-
-    def clear_handlers(self, app: Flask | None = None) -> None:
-        """Empty the chain: every flag is then missing, so off."""
-        self._edit(app, list.clear)
-
-    def _edit(self, app: Flask | None, change) -> None:
-        owner = self if app is None else _state(app)
-        chain = list(_chain(owner))  # copy on write: edit a copy,
-        change(chain)
-        owner.handlers = tuple(chain)  # then swap it in, at once
-    # [end:handlers]
-
-    def check(self, feature: str) -> bool:
-        """0.6's name for :func:`is_active`."""
-        return is_active(feature)
-
-
 # [start:is-active]
 def is_active(feature: str) -> bool:
     """Is *feature* on? One answer per flag and request, on g."""
@@ -98,7 +55,8 @@ def is_active(feature: str) -> bool:
         raise TypeError(f"flask_flags: {feature!r} is not a str")
     if not has_request_context():
         return _active_outside_a_request(feature)
-    answers = g._get_current_object().setdefault("_flask_flags", {})
+    ctx_g = g._get_current_object()  # one proxy lookup, not two
+    answers = ctx_g.setdefault("_flask_flags", {})  # prefixed
     if feature not in answers:
         answers[feature] = _ask_handlers(feature)
     return answers[feature][0]
@@ -118,6 +76,50 @@ def checked_flags() -> dict[str, Answer]:
     return {name: Answer(*answer) for name, answer in answers.items()}
 
 
+#: The Jinja test. pass_context keeps Jinja from calling it once, when it
+#: compiles a template, and caching that answer with the template.
+_template_test = pass_context(lambda context, feature: is_active(feature))
+
+
+class FeatureFlag:
+    def __init__(self, app: Flask | None = None) -> None:
+        self.handlers: tuple = (AppConfigFlagHandler,)
+        if app is not None:
+            self.init_app(app)
+
+    # [start:init-app]
+    def init_app(self, app: Flask) -> None:
+        """RuntimeError if *app* has a FeatureFlag already."""
+        if EXTENSION_NAME in app.extensions:
+            raise RuntimeError(f"init_app twice on {app.name}")
+        config = app.config
+        config.setdefault(FEATURE_FLAGS_CONFIG, {})
+        config.setdefault(RAISE_ERROR_ON_MISSING_FEATURES, False)
+        app.extensions[EXTENSION_NAME] = SimpleNamespace(
+            extension=self, handlers=None)  # None: self.handlers
+        app.add_template_test(_template_test, "active_feature")
+    # [end:init-app]
+
+    def add_handler(self, function, app: Flask | None = None):
+        """Append *function* to this object's chain, or *app*'s."""
+        self._edit(app, lambda chain: chain.append(function))
+
+    def remove_handler(self, function, app: Flask | None = None):
+        """Remove *function* from the chain; absent: no error."""
+        self._edit(app, lambda c: function in c and c.remove(function))
+
+    def clear_handlers(self, app: Flask | None = None) -> None:
+        """Empty the chain: every flag is then missing, so off."""
+        self._edit(app, list.clear)
+
+    def _edit(self, app: Flask | None, change) -> None:
+        owner = self if app is None else _state(app)
+        change(chain := list(_chain(owner)))  # copy on write: edit a
+        owner.handlers = tuple(chain)  # copy, then swap it in at once
+
+    check = staticmethod(is_active)  # 0.6's name for is_active
+
+
 def _ask_handlers(feature: str) -> tuple:  # an Answer's fields
     app, said_off = current_app._get_current_object(), None
     for handler in _chain(_state(app)):
@@ -131,7 +133,7 @@ def _ask_handlers(feature: str) -> tuple:  # an Answer's fields
         except StopCheckingFeatureFlags:
             return False, "off", handler
         except Exception:  # fail closed
-            log.exception("%r failed: %r is off", handler, feature)
+            log.exception("%r failed: %r off", handler, feature)
             return False, "error", handler
         # [end:chain]
         if answer:
@@ -163,11 +165,9 @@ def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6)
 
 # [start:decorator]
 def is_active_feature(feature, redirect_to=None, redirect=None):
-    """Guard a view, def or async def: while *feature* is off,
-    redirect to a URL or an endpoint, else 404. ValueError: both."""
+    """Guard a view (def or async def): off: redirect, or 404."""
     if redirect_to and redirect:
-        raise ValueError("give redirect_to or redirect, not both")
-
+        raise ValueError("redirect_to or redirect, not both")
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -193,5 +193,5 @@ def _state(app: Flask) -> SimpleNamespace:
     return app.extensions[EXTENSION_NAME]
 
 
-def _chain(owner) -> tuple:  # owner: a FeatureFlag or an app's state
-    return owner.extension.handlers if owner.handlers is None else owner.handlers
+def _chain(own) -> tuple:  # own: a FeatureFlag, or an app's state
+    return own.extension.handlers if own.handlers is None else own.handlers

@@ -164,14 +164,18 @@ def require(ok: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+#: The folders beside talk/ that slides include files from.
+INCLUDED_FOLDERS = ("demos", "flask-flags", "tests", ".github")
+
+
 def copy_talk(folder: Path) -> Path:
     """A copy of the slide sources (talk/ without its tools) in *folder*,
-    beside links to the real demos/ and flask-flags/ that its slides
-    include (read only: copy them to change them)."""
+    beside links to the real folders its slides include from
+    (INCLUDED_FOLDERS; read only: copy them to change them)."""
     talk = folder / "talk"
     shutil.copytree(TALK, talk, ignore=shutil.ignore_patterns(
         "__pycache__", "tools", "__init__.py"))
-    for name in ("demos", "flask-flags"):
+    for name in INCLUDED_FOLDERS:
         (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     return talk
 

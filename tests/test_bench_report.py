@@ -3,34 +3,21 @@ choice, and a deterministic chart, on a small hand-made results file."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 
+from benchmarks import report as bench_report
 from talk.tools._common import ROOT
 
 BENCH = ROOT / "benchmarks"
 US = 1e-6
 
 
-def load(monkeypatch, name: str, path):
-    """The module *name* from the file *path*, in sys.modules for this test
-    (dataclasses look their module up there)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
-def report(monkeypatch):
-    """benchmarks/report.py as a module, with the sibling it imports,
-    bench_groups (benchmarks/ is not a package)."""
-    load(monkeypatch, "bench_groups", BENCH / "bench_groups.py")
-    return load(monkeypatch, "bench_report", BENCH / "report.py")
+def report():
+    """benchmarks/report.py, the module."""
+    return bench_report
 
 
 def bench(group, name, median, iqr=1 * US, baseline=False, checks=0,

@@ -30,9 +30,13 @@ from talk.tools._common import ToolError
 
 pytestmark = pytest.mark.browser
 
-#: Smallest rendered size, in CSS px of the 1024x768 window.
-MIN_CODE_PX = 18
+#: Smallest rendered size, in CSS px of the 1024x768 window: code and text,
+#: and the labels inside an SVG figure (its font sizes times its scale).
+MIN_CODE_PX = 23
 MIN_TEXT_PX = 24
+MIN_FIGURE_PX = 20
+#: The most lines a code block may hold on a slide.
+MAX_CODE_LINES = 12
 #: WCAG 2.x AA for normal text; asked of every text here, large or not.
 MIN_CONTRAST = 4.5
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
@@ -126,8 +130,24 @@ MEASURE = """([minCode, minText]) => {
         }
         return list;
     };
+    const lines = (el) => {  // rendered lines of a block: height / line height
+        const cs = getComputedStyle(el);
+        const line = parseFloat(cs.lineHeight) * scale;
+        const box = el.getBoundingClientRect().height
+            - (parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom)
+               + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth)) * scale;
+        return Math.round(box / line);
+    };
     const out = {id: step.id, scale, overflow: [], clipped: [], small: [],
                  colours: [], footer: null,
+                 code: Array.from(step.querySelectorAll("pre")).map(pre => ({
+                     what: label(pre),
+                     lines: pre.textContent.replace(/\\n+$/, "").split("\\n").length})),
+                 titles: Array.from(step.querySelectorAll("h1, .title-step h2"))
+                     .map(h => ({what: label(h), lines: lines(h)})),
+                 images: Array.from(step.querySelectorAll("img")).map(img => ({
+                     src: img.getAttribute("src"),
+                     scale: img.getBoundingClientRect().width / img.naturalWidth})),
                  heading: (step.querySelector("h1, h2") || step).textContent
                      .replace(/\\s+/g, " ").trim().slice(0, 60)};
     for (const el of [step, ...step.querySelectorAll("*")]) {
@@ -316,6 +336,42 @@ def test_text_is_large_enough_for_the_back_row(walk):
     assert problems == [], "\n".join(problems)
 
 
+def test_no_code_block_holds_more_than_12_lines(walk):
+    blocks = [(n, block) for n, seen in enumerate(walk.seen)
+              for block in seen["code"]]
+    assert len(blocks) > 10
+    problems = [f"{where(walk, n)}: {block['what']}: {block['lines']} lines"
+                for n, block in blocks if block["lines"] > MAX_CODE_LINES]
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_title_is_on_one_line(walk):
+    titles = [(n, title) for n, seen in enumerate(walk.seen)
+              for title in seen["titles"]]
+    assert len(titles) >= len(walk.steps)
+    problems = [f"{where(walk, n)}: {title['what']}: {title['lines']} lines"
+                for n, title in titles if title["lines"] != 1]
+    assert problems == [], "\n".join(problems)
+
+
+def test_figure_labels_are_large_enough(walk, built_deck):
+    """Every SVG on a slide is drawn at least at its own size, and its
+    smallest font size times that scale is at least MIN_FIGURE_PX."""
+    images = [(n, image) for n, seen in enumerate(walk.seen)
+              for image in seen["images"] if image["src"].endswith(".svg")]
+    assert images, "no SVG figure on any slide"
+    problems = []
+    for n, image in images:
+        svg = (built_deck.parent / image["src"]).read_text(encoding="utf-8")
+        sizes = [float(px) for px in
+                 re.findall(r"font-size:\s*([\d.]+)px", svg)]
+        smallest = min(sizes) * image["scale"]
+        if smallest < MIN_FIGURE_PX - 0.01:
+            problems.append(f"{where(walk, n)}: {image['src']}: smallest "
+                            f"label {smallest:.1f} px")
+    assert problems == [], "\n".join(problems)
+
+
 def test_text_and_code_colours_meet_wcag_aa(walk):
     problems = []
     pairs = 0
@@ -412,8 +468,12 @@ def test_the_checks_catch_a_bad_slide(chromium, built_deck):
         page.evaluate("""() => {
             const step = document.querySelector("#impress .step.active");
             const pre = document.createElement("pre");
-            pre.textContent = "x = 1  # " + "wide ".repeat(40);
+            pre.textContent = "x = 1  # " + "wide ".repeat(40)
+                + "\\ny = 2".repeat(12);
             step.appendChild(pre);
+            const title = document.createElement("h1");
+            title.textContent = "A title far too long for one line ".repeat(2);
+            step.prepend(title);
             const tiny = document.createElement("p");
             tiny.style.fontSize = "14px";
             tiny.style.color = "#aaaaaa";
@@ -432,6 +492,8 @@ def test_the_checks_catch_a_bad_slide(chromium, built_deck):
     assert any(issue.startswith("pre") and "cut off on the right" in issue
                for issue in seen["clipped"])
     assert any('"tiny grey text": 14 px text' in issue for issue in seen["small"])
+    assert max(block["lines"] for block in seen["code"]) == 13
+    assert max(title["lines"] for title in seen["titles"]) >= 2
     grey = [c for c in seen["colours"] if "tiny grey text" in c["what"]]
     assert contrast(parse_colour(grey[0]["color"]), flatten(grey[0]["backgrounds"])) < 3
 

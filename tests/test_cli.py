@@ -210,9 +210,9 @@ def test_run_names_a_free_port_when_the_port_is_taken():
 def test_checkpoint_writes_a_file_flask_can_serve(tmp_path, capsys):
     assert cli.main(["checkpoint", "3", "--to", str(tmp_path / "live")]) == 0
     out = capsys.readouterr().out
-    written = tmp_path / "live" / "step03_decorator.py"
+    written = tmp_path / "live" / "step03_snapshot.py"
     assert written.read_text(encoding="utf-8") == (
-        CHECKPOINTS / "step03_decorator.py").read_text(encoding="utf-8")
+        CHECKPOINTS / "step03_snapshot.py").read_text(encoding="utf-8")
     assert str(written) in out and f"flask --app {written} run" in out
 
     result = subprocess.run(
@@ -223,7 +223,7 @@ def test_checkpoint_writes_a_file_flask_can_serve(tmp_path, capsys):
 
 
 def test_checkpoint_does_not_overwrite_changes_without_force(tmp_path, capsys):
-    target = tmp_path / "step02_config_flags.py"
+    target = tmp_path / "step02_config_flag.py"
     assert cli.main(["checkpoint", "2", "--to", str(tmp_path)]) == 0
     assert cli.main(["checkpoint", "step02", "--to", str(tmp_path)]) == 0
     target.write_text("# my live-coded version\n", encoding="utf-8")
@@ -249,7 +249,7 @@ def test_checkpoint_defaults_to_the_current_folder(tmp_path):
     (("tour", "nope"), "feature_flags"),
     (("tour", "_common"), "feature_flags"),  # a module, not a demo
     (("checkpoint", "99"), "step01_seven_lines.py"),
-    (("checkpoint", "two"), "step07_extension.py"),
+    (("checkpoint", "two"), "step04_extension.py"),
 ])
 def test_a_bad_name_exits_2_with_the_valid_names(capsys, args, listed):
     assert cli.main(list(args)) == 2
@@ -286,14 +286,14 @@ def checkpoint_error(capsys, folder, *extra) -> tuple[int, str]:
 
 
 def test_checkpoint_target_that_is_a_folder(capsys, tmp_path):
-    (tmp_path / "step04_decorator_404.py").mkdir()
+    (tmp_path / "step04_extension.py").mkdir()
     status, err = checkpoint_error(capsys, tmp_path)
     assert status == 1
-    assert f"{tmp_path}/step04_decorator_404.py is a folder" in err
+    assert f"{tmp_path}/step04_extension.py is a folder" in err
 
 
 def test_checkpoint_target_that_cannot_be_read(capsys, tmp_path, monkeypatch):
-    target = tmp_path / "step04_decorator_404.py"
+    target = tmp_path / "step04_extension.py"
     target.write_text("# mine\n", encoding="utf-8")
     real = Path.read_bytes
 
@@ -310,7 +310,7 @@ def test_checkpoint_target_that_cannot_be_read(capsys, tmp_path, monkeypatch):
 
 
 def test_checkpoint_target_that_is_not_utf8(capsys, tmp_path):
-    target = tmp_path / "step04_decorator_404.py"
+    target = tmp_path / "step04_extension.py"
     target.write_bytes(b"# caf\xe9\n")
     status, err = checkpoint_error(capsys, tmp_path)
     assert status == 2

@@ -2,6 +2,7 @@
 
 import pytest
 from werkzeug.test import Client
+from werkzeug.test import Client
 
 import demos.feature_flags
 from demos.feature_flags import preview_handler
@@ -105,3 +106,24 @@ def test_preview_handler_knows_only_the_flag_it_previews(app):
         assert checked_flags()["nobody_knows_me"].reason == "missing"
         assert checked_flags()["nobody_knows_me"].handler is None
     assert sent == ["nobody_knows_me"]
+
+
+# [start:flag-test]
+def test_new_checkout_when_on(app, client, monkeypatch):
+    flags = app.config["FEATURE_FLAGS"]
+    monkeypatch.setitem(flags, "new_checkout", True)  # undone
+    response = client.get("/checkout")
+    assert response.text == "The new one-click checkout."
+# [end:flag-test]
+
+
+def test_missing_flags_are_counted_per_app():
+    """missing_feature is sent with the app as sender: each app's
+    receiver counts its own requests only."""
+    one = DEMO.create_app({"TESTING": True})
+    two = DEMO.create_app({"TESTING": True})
+    for _ in range(3):
+        Client(one.wsgi_app).get("/")  # the page asks for holiday_sale
+    body = Client(one.wsgi_app).get("/flags").json
+    assert body["missing"] == {"holiday_sale": 3}
+    assert Client(two.wsgi_app).get("/flags").json["missing"] == {}

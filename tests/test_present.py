@@ -273,7 +273,7 @@ def test_the_files_the_build_read_are_watched(tmp_path):
                    for path in built.dependencies)
     deck = present.Deck(talk / "index.rst", tmp_path / "work")
     deck.watched = set(built.dependencies)
-    assert deck.wants(str(ROOT / "demos" / "checkpoints" / "step03_decorator.py"))
+    assert deck.wants(str(ROOT / "demos" / "checkpoints" / "step03_snapshot.py"))
     assert deck.wants(str(talk / "02_architecture.rst"))
     assert not deck.wants(str(talk / ".02_architecture.rst.swp"))
     assert not deck.wants(str(ROOT / "demos" / "cli.py"))
@@ -366,15 +366,17 @@ def test_serves_rebuilds_and_survives_a_broken_include(tmp_path):
 
         # An included demo file changes: the next reload shows it.
         mark = len(server.lines)
-        edit(tmp_path / "demos" / "hello.py", "app = Flask(__name__)",
-             "app = Flask(__name__)  # edited while serving")
+        edit(tmp_path / "demos" / "g_object.py",
+             "    return g._gdemo_visitor\n# [end:lazy]",
+             "    return g._gdemo_visitor  # edited while serving\n"
+             "# [end:lazy]")
         server.wait_for(r"built \d+ steps", after=mark)
         assert "edited while serving" in server.get()
 
         # A broken include: said on stderr and on the page; the server
         # stays up with the last good deck.
         mark = len(server.lines)
-        edit(talk / "02_architecture.rst", "# [start:seven-lines]",
+        edit(talk / "02_architecture.rst", "# [start:lazy]",
              "# [start:no-such-marker]")
         failed = server.wait_for(r"build FAILED", after=mark)
         assert re.search(r"02_architecture.rst:\d+: \(ERROR/3\)", failed)
@@ -386,7 +388,7 @@ def test_serves_rebuilds_and_survives_a_broken_include(tmp_path):
         # Fixing it rebuilds, and the banner goes.
         mark = len(server.lines)
         edit(talk / "02_architecture.rst", "# [start:no-such-marker]",
-             "# [start:seven-lines]")
+             "# [start:lazy]")
         server.wait_for(r"built \d+ steps", after=mark)
         assert "present-build-error" not in server.get()
     finally:

@@ -116,12 +116,13 @@ def test_sections_that_fit_their_plan_exit_0(tmp_path, capsys):
     status, out, err = run(capsys, proposal, talk)
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split()[:9] == ["Section", "plan", "steps", "words", "talk",
-                                    "live", "demos", "needs", "off"]
+    assert lines[0].split()[:10] == ["Section", "plan", "steps", "words",
+                                     "talk", "live", "demos", "q&a", "needs",
+                                     "off"]
     assert lines[2].split() == ["2.", "Live", "coding", "10.0", "1", "325",
-                                "2.5", "6.0", "1.5", "10.0", "+0%"]
+                                "2.5", "6.0", "1.5", "0.0", "10.0", "+0%"]
     assert lines[4].split() == ["Total", "13.5", "3", "780", "6.0", "6.0",
-                                "1.5", "13.5"]
+                                "1.5", "0.0", "13.5"]
 
 
 @pytest.mark.parametrize(("words", "fits", "flag"), [

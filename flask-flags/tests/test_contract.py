@@ -20,7 +20,8 @@ from types import ModuleType
 
 import flask_featureflags
 import pytest
-from flask import Blueprint, Flask, render_template_string
+from flask import Blueprint, Flask, render_template, render_template_string
+from jinja2 import DictLoader
 from werkzeug.test import Client
 
 import flask_flags
@@ -484,7 +485,7 @@ def test_difference_init_app_twice_on_one_app():
     for impl in (TALK, V06):
         app, ext = impl.make_app({})
         if impl is TALK:
-            with pytest.raises(RuntimeError, match="already on"):
+            with pytest.raises(RuntimeError, match="init_app twice on"):
                 ext.init_app(app)
         else:
             ext.init_app(app)  # 0.6: silently registers again
@@ -584,3 +585,23 @@ def test_every_difference_is_listed_once_in_differences_md():
               if name.startswith("test_difference_")]
     assert sorted(listed) == sorted(pinned)
     assert len(set(listed)) == len(listed)
+
+
+def cached_template_answers(impl: Impl) -> list[str]:
+    """Render one template file twice, the flag flipped in between."""
+    app, _ = impl.make_app({"beta": True})
+    app.jinja_loader = DictLoader({"page.html":
+                                   "{{ 'beta' is active_feature }}"})
+    app.add_url_rule("/", "page", lambda: render_template("page.html"))
+    first = wsgi_client(app).get("/").text
+    app.config["FEATURE_FLAGS"]["beta"] = False
+    return [first, wsgi_client(app).get("/").text]
+
+
+def test_difference_the_jinja_test_is_asked_at_every_render():
+    """Flask-Flags' test takes the context (jinja2.pass_context), so Jinja
+    never calls it while compiling; 0.6's plain function is called once,
+    at compile time, for a literal name, and its answer stays in the
+    cached template."""
+    assert cached_template_answers(TALK) == ["True", "False"]
+    assert cached_template_answers(V06) == ["True", "True"]

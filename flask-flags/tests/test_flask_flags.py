@@ -24,7 +24,7 @@ def beta_view() -> list:
 # [start:two-apps]
 @pytest.fixture
 def two_apps():
-    """One FeatureFlag object, two apps: "beta" on in a, off in b."""
+    """One FeatureFlag object, two apps: "beta" on in a only."""
     flags, apps = FeatureFlag(), []
     for name, beta in [("a", True), ("b", False)]:
         app = Flask(name)

@@ -15,8 +15,8 @@ under one::
 A section is ``N. Title (M min)``: its number, its title and the minutes the
 proposal plans for it. After the planned minutes, separated by ``;``, the
 parentheses may also give the minutes of that section spent live coding
-(``live coding L min``) and showing demos (``demos D min``, or
-``demo D min``), in either order. Minutes are whole or decimal (``2.5
+(``live coding L min``), showing demos (``demos D min``, or ``demo D
+min``) and answering questions (``questions Q min``), in any order. Minutes are whole or decimal (``2.5
 min``), with a space before ``min``. Sections are numbered 1, 2, 3 ... in
 order. A title may hold parentheses of its own: the last pair on the line
 holds the minutes.
@@ -36,8 +36,9 @@ _SECTION = re.compile(r"^(\d+)\.\s+(\S.*?)\s+\(([^()]*)\)\s*$")
 _BULLET = re.compile(r"^\s+-\s+(\S.*)$")
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _PLANNED = re.compile(rf"^{_NUMBER} min$")
-_EXTRA = re.compile(rf"^(live coding|demos?) {_NUMBER} min$")
-FORMAT = "'N. Title (M min)' or 'N. Title (M min; live coding L min; demos D min)'"
+_EXTRA = re.compile(rf"^(live coding|demos?|questions) {_NUMBER} min$")
+FORMAT = ("'N. Title (M min)' or 'N. Title (M min; live coding L min; "
+          "demos D min; questions Q min)'")
 
 
 class OutlineError(ToolError, ValueError):
@@ -56,6 +57,7 @@ class Section:
     live_coding: float = 0.0
     demos: float = 0.0
     bullets: tuple[str, ...] = ()
+    questions: float = 0.0
     line: int = 0
 
 
@@ -110,8 +112,9 @@ def _section(line: str, number: int, source: str, expected: int) -> Section:
         extra = _EXTRA.match(part) if index else None
         if planned:
             minutes["planned"] = float(planned.group(1))
-        elif extra and extra.group(1).rstrip("s") not in minutes:
-            minutes[extra.group(1).rstrip("s")] = float(extra.group(2))
+        elif extra and extra.group(1).removesuffix("s") not in minutes:
+            minutes[extra.group(1).removesuffix("s")] = float(
+                extra.group(2))
         else:
             raise OutlineError(
                 f"{source}:{number}: {part!r} in ({match.group(3)}): "
@@ -121,5 +124,5 @@ def _section(line: str, number: int, source: str, expected: int) -> Section:
                            f"where section {expected} comes next")
     return Section(int(match.group(1)), match.group(2), minutes["planned"],
                    minutes.get("live coding", 0.0), minutes.get("demo", 0.0),
-                   line=number)
+                   line=number, questions=minutes.get("question", 0.0))
 

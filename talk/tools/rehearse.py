@@ -14,14 +14,15 @@ its number. For each section it prints:
 * steps, words: the steps of its file and the words of their speaker notes
   (``.. note::`` blocks);
 * talk: the minutes those words take at 130 words a minute (``--wpm``);
-* live, demos: the minutes of live coding and of demos the outline gives it;
-* needs: talk + live + demos, in minutes;
+* live, demos, q&a: the minutes of live coding, of demos and of questions
+  the outline gives it;
+* needs: talk + live + demos + q&a, in minutes;
 * off: how far the plan is from what the section needs, in percent of it.
 
 A section fits when its plan is within 20% of what it needs (0.8 x needs <=
 plan <= 1.2 x needs). One that does not is flagged with the words to cut or
 to add; so are an outline item with no file and a file with no outline
-item. Steps whose notes fall outside the house range of 40-80 words are
+item. Steps whose notes fall outside the house range of 40-130 words are
 listed under the table, as a hint.
 
 Exit status: 0 when every section fits; 1 when one does not, or when the
@@ -44,7 +45,7 @@ from talk.tools.outline import read_outline
 WORDS_PER_MINUTE = 130
 #: A plan fits within this fraction of what the section needs.
 TOLERANCE = 0.20
-NOTE_WORDS = (40, 80)
+NOTE_WORDS = (40, 130)
 
 _SECTION_FILE = re.compile(r"^0*(\d+)_.*\.rst$")
 _TRANSITION = re.compile(r"^-{4,}\s*$")
@@ -69,6 +70,7 @@ class Section:
     live_coding: float = 0.0
     demos: float = 0.0
     steps: list[Step] = field(default_factory=list)
+    questions: float = 0.0
 
     @property
     def words(self) -> int:
@@ -79,8 +81,10 @@ class Section:
         return speaking_minutes(self.words, wpm)
 
     def needs(self, wpm: float = WORDS_PER_MINUTE) -> float:
-        """Minutes the section takes: speaking, live coding and demos."""
-        return self.speaking(wpm) + self.live_coding + self.demos
+        """Minutes the section takes: speaking, live coding, demos and
+        questions."""
+        return (self.speaking(wpm) + self.live_coding + self.demos
+                + self.questions)
 
     def off(self, wpm: float = WORDS_PER_MINUTE) -> float | None:
         """(plan - needs) / needs; None without a plan or without needs."""
@@ -191,7 +195,8 @@ def rehearse(proposal: Path, talk: Path) -> list[Section]:
         section = Section(
             number, item.title if item else path.stem,
             item.minutes if item else None, path.name if path else None,
-            item.live_coding if item else 0.0, item.demos if item else 0.0)
+            item.live_coding if item else 0.0, item.demos if item else 0.0,
+            questions=item.questions if item else 0.0)
         if path is not None:
             for step in split_steps(read_text(path)):
                 section.steps.append(
@@ -221,7 +226,8 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE) -> str:
     """The rehearsal table, with flags, as text."""
     width = 34
     lines = [f"{'Section':<{width}} {'plan':>5} {'steps':>5} {'words':>5} "
-             f"{'talk':>5} {'live':>5} {'demos':>5} {'needs':>5} {'off':>5}"
+             f"{'talk':>5} {'live':>5} {'demos':>5} {'q&a':>5} "
+             f"{'needs':>5} {'off':>5}"
              f"  (minutes; talk at {wpm:g} words/min; fits within "
              f"{TOLERANCE:.0%})"]
     for s in sections:
@@ -232,7 +238,8 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE) -> str:
         lines.append(
             f"{title:<{width}} {_minutes(s.planned)} {len(s.steps):>5} "
             f"{s.words:>5} {s.speaking(wpm):5.1f} {s.live_coding:5.1f} "
-            f"{s.demos:5.1f} {s.needs(wpm):5.1f} {shown_off:>5}  "
+            f"{s.demos:5.1f} {s.questions:5.1f} {s.needs(wpm):5.1f} "
+            f"{shown_off:>5}  "
             f"{_flag(s, wpm)}".rstrip())
     planned = sum(s.planned or 0 for s in sections)
     lines.append(
@@ -242,6 +249,7 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE) -> str:
         f"{sum(s.speaking(wpm) for s in sections):5.1f} "
         f"{sum(s.live_coding for s in sections):5.1f} "
         f"{sum(s.demos for s in sections):5.1f} "
+        f"{sum(s.questions for s in sections):5.1f} "
         f"{sum(s.needs(wpm) for s in sections):5.1f}")
     low, high = NOTE_WORDS
     odd = [f"  {s.number}. step {n} {step.title!r}: {step.notes_words} words"

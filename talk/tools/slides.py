@@ -64,17 +64,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from demos._checkpoints import CHECKPOINTS, checkpoints
+from talk.tools import figures
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 
 #: The list of what a build made, in the folder it made.
 MARKER = ".talk-slides-build"
 #: The build's folder of generated files; slides include ``/generated/...``.
 GENERATED = "generated"
-#: Context lines around each change: one keeps the diffs slide-sized.
-DIFF_CONTEXT = 1
-#: A diff must fit a 1024x768 slide under its title at 19px monospace.
-MAX_DIFF_LINES = 20
-MAX_DIFF_WIDTH = 70
+#: A diff must fit a 1024x768 slide under its title at 23px monospace, as
+#: every code block must: 12 lines, 65 columns (plus the +/- mark: 66).
+MAX_DIFF_LINES = 12
+MAX_DIFF_WIDTH = 66
+#: The line a slide's diff shows between two changes (hunks).
+HUNK_SEPARATOR = "\u22ee"  # ⋮
 #: docutils settings for every build: given per call, never from a file.
 DOCUTILS_SETTINGS = {
     "_disable_config": True,       # no docutils.conf from /etc, ~ or here
@@ -104,10 +106,13 @@ class BuildError(ToolError):
 class Build:
     """What a build made: *steps* impress.js steps, from the files in
     *dependencies* (absolute paths: the sources, every included file, the
-    CSS, JavaScript and images, and the checkpoints the diffs come from)."""
+    CSS, JavaScript and images, and the checkpoints the diffs come from);
+    *notices*: one line for each value the slides leave out (see
+    talk.tools.figures)."""
 
     steps: int
     dependencies: frozenset[Path]
+    notices: tuple[str, ...] = ()
 
 
 # --- the live-coding diffs ---------------------------------------------------
@@ -127,11 +132,24 @@ def diff_name(old: Path, new: Path) -> str:
 
 
 def checkpoint_diff(old: Path, new: Path) -> str:
-    """Unified diff of two checkpoint files, labelled with their names."""
-    lines = difflib.unified_diff(
-        read_text(old).splitlines(), read_text(new).splitlines(),
-        old.name, new.name, n=DIFF_CONTEXT, lineterm="")
-    return "\n".join(lines) + "\n"
+    """The diff a slide shows from checkpoint *old* to *new*: difflib's
+    unified diff without context, file names or ``@@`` hunk headers, and
+    without the lines that only add or remove blank space; a ``⋮`` line
+    stands between two changes. "" when they hold the same code."""
+    shown_lines: list[str] = []
+    for line in difflib.unified_diff(
+            read_text(old).splitlines(), read_text(new).splitlines(),
+            n=0, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if shown_lines and shown_lines[-1] != HUNK_SEPARATOR:
+                shown_lines.append(HUNK_SEPARATOR)
+        elif line[1:].strip():
+            shown_lines.append(line)
+    while shown_lines and shown_lines[-1] == HUNK_SEPARATOR:
+        shown_lines.pop()
+    return "\n".join(shown_lines) + "\n" if shown_lines else ""
 
 
 def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
@@ -177,6 +195,7 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
         raise BuildError(f"{shown(source)}:1: the file is empty")
     resources = _resources(source, text)
     diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
+    notices, figure_sources = figures.generate(folder / GENERATED)
     doctree, read = _parse(source, text, folder)
     _check_messages(doctree)
     _check_steps(doctree, source, read)
@@ -191,13 +210,16 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
                 f"step is on a slide")
         read |= {path.resolve() for path in
                  checkpoints(checkpoint_folder).values()}
+    if not read & {folder / GENERATED / name
+                   for name in figures.WHO_AND_WHERE}:
+        notices = []  # no slide shows who and where: nothing is missing
     try:
         steps, copied = _write_html(doctree, source, folder)
     except OSError as exc:
         raise BuildError(f"{shown(source)}: {exc}") from None
-    used = {path for path in read | resources | copied
+    used = {path for path in read | resources | copied | figure_sources
             if not path.is_relative_to(folder)}
-    return Build(steps, frozenset(used | {source}))
+    return Build(steps, frozenset(used | {source}), tuple(notices))
 
 
 def _resources(source: Path, text: str) -> set[Path]:
@@ -476,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"slides: FAILED: {exc}{kept}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
+    for notice in result.notices:
+        print(f"slides: note: {notice}", file=sys.stderr)
     print(f"slides: {result.steps} steps -> "
           f"{shown(args.target / 'index.html')} ({seconds:.2f} s)")
     return 0

@@ -1,0 +1,33 @@
+from flask import Flask, abort, g, request_started
+
+app = Flask(__name__)
+app.config["FEATURE_FLAGS"] = {"new_checkout": False}
+
+
+def take_snapshot(sender, **extra):
+    g.flask_flags = dict(sender.config["FEATURE_FLAGS"])
+
+
+class FeatureFlag:
+    def __init__(self, app=None):
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app):
+        app.config.setdefault("FEATURE_FLAGS", {})
+        app.extensions["flask_flags"] = self
+        request_started.connect(take_snapshot, app)
+
+
+flags = FeatureFlag(app)
+
+
+def is_active(feature):
+    return g.flask_flags.get(feature, False)
+
+
+@app.route("/checkout")
+def checkout():
+    if not is_active("new_checkout"):
+        abort(404)
+    return "The new one-click checkout."
