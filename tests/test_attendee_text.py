@@ -28,8 +28,14 @@ def test_history_uses_what_flask_removed(path, error):
 
 def attendee_text() -> list[Path]:
     """What attendees read: the demos (code, templates, notes), the
-    extension and README.md."""
-    files = [ROOT / "README.md", ROOT / "flask-flags" / "flask_flags.py"]
+    extension and its package, the slides and their notes, the proposal
+    and README.md."""
+    files = [ROOT / "README.md", ROOT / "proposal.md"]
+    files += [path for folder in ("flask-flags", "talk")
+              for path in (ROOT / folder).rglob("*")
+              if path.suffix in {".py", ".md", ".rst", ".toml", ".svg"}
+              and "__pycache__" not in path.parts
+              and not path.name.startswith("test_")]
     files += [path for path in DEMOS.rglob("*")
               if path.suffix in {".py", ".html", ".md", ".txt"}
               and "__pycache__" not in path.parts]

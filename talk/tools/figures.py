@@ -5,8 +5,9 @@
 /generated/NAME``):
 
 ``title.txt``, ``closing.txt``
-    The speaker, the talk's page and the repository, from
-    ``talk/talk.toml``; the repository's URL, when the file leaves it
+    The speaker, the talk's page and the repository, from the
+    ``talk.toml`` beside the deck's master file (``talk/talk.toml``); the
+    repository's URL, when the file leaves it
     empty, from ``git remote get-url origin`` if that is an http(s) URL.
     With a repository URL, ``repo-qr.svg`` is its QR code (segno). A value
     still unknown is left off the slides: :func:`generate` returns one
@@ -43,6 +44,7 @@ from benchmarks.report import Row, machine, newest, rows_by_group
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 
 TALK_TOML = TALK / "talk.toml"
+TALK_TOML_NAME = TALK_TOML.name
 #: The generated files that show who gives the talk and where it lives.
 WHO_AND_WHERE = ("title.txt", "closing.txt")
 RESULTS = ROOT / "benchmarks" / "results"
@@ -68,14 +70,17 @@ class TalkInfo:
 # --- who and where -----------------------------------------------------------
 
 def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
-    """The ``[talk]`` table of *path*; the repository's URL falls back on
-    the git remote ``origin`` of *root* when that is an http(s) URL.
-    Raises FigureError for a file that is not TOML or a value that is not
-    a string."""
+    """The ``[talk]`` table of *path* (none if there is no such file); the
+    repository's URL falls back on the git remote ``origin`` of *root* when
+    that is an http(s) URL. Raises FigureError for a file that is not TOML
+    or a value that is not a string."""
     try:
-        table = tomllib.loads(read_text(path)).get("talk", {})
+        text = read_text(path) if Path(path).is_file() else ""
+        table = tomllib.loads(text).get("talk", {})
     except (tomllib.TOMLDecodeError, ToolError) as exc:
         raise FigureError(f"{shown(path)}: {exc}") from None
+    if not isinstance(table, dict):
+        raise FigureError(f"{shown(path)}: [talk] must be a table")
     values = {}
     for key in ("speaker", "speaker_url", "talk_url", "repository_url"):
         value = table.get(key, "")
@@ -98,9 +103,9 @@ def _git_origin(root: Path) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
-def unknown(info: TalkInfo) -> list[str]:
-    """One line for each value the slides leave out, saying where to set it."""
-    where = shown(TALK_TOML)
+def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
+    """One line for each value the slides leave out, saying where to set it
+    (*where*: the talk.toml to edit)."""
     notices = []
     if not info.speaker:
         notices.append(f"speaker unknown: set [talk] speaker in {where}")
@@ -302,8 +307,8 @@ def decision_table(run: Run) -> str:
 
 # --- all of it ---------------------------------------------------------------
 
-def generate(folder: Path, results: Path = RESULTS,
-             path: Path = TALK_TOML) -> tuple[list[str], set[Path]]:
+def generate(folder: Path, path: Path = TALK_TOML,
+             results: Path = RESULTS) -> tuple[list[str], set[Path]]:
     """Write every generated file into *folder* (created). Returns the
     notices (one line for each value the slides leave out) and the files
     the figures were made from. Raises FigureError."""
@@ -312,7 +317,7 @@ def generate(folder: Path, results: Path = RESULTS,
     qr = None
     if info.repository_url:
         write_qr(info.repository_url, folder / "repo-qr.svg")
-        qr = "/generated/repo-qr.svg"
+        qr = "generated/repo-qr.svg"  # the image, beside index.html
     text = _who_and_where(info, qr)
     (folder / "title.txt").write_text(text, encoding="utf-8")
     (folder / "closing.txt").write_text(text, encoding="utf-8")
@@ -324,5 +329,6 @@ def generate(folder: Path, results: Path = RESULTS,
                        ("table-cost.txt", table_cost),
                        ("decision-table.txt", decision_table)):
         (folder / name).write_text(make(run), encoding="utf-8")
-    return unknown(info), {path.resolve(), EXTENSION.resolve(),
-                           run.path.resolve()}
+    return unknown(info, shown(path)), {Path(path).resolve(),
+                                        EXTENSION.resolve(),
+                                        run.path.resolve()}

@@ -195,7 +195,8 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
         raise BuildError(f"{shown(source)}:1: the file is empty")
     resources = _resources(source, text)
     diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
-    notices, figure_sources = figures.generate(folder / GENERATED)
+    notices, figure_sources = figures.generate(
+        folder / GENERATED, source.parent / figures.TALK_TOML_NAME)
     doctree, read = _parse(source, text, folder)
     _check_messages(doctree)
     _check_steps(doctree, source, read)
@@ -354,6 +355,8 @@ def _write_html(doctree, source: Path, folder: Path) -> tuple[int, set[Path]]:
         pass  # a generator: hovercraft's files and the deck's CSS and JS
     copied = []
     for element in html.fromstring(page).iter("img", "source"):
+        if element.attrib["src"].startswith(f"{GENERATED}/"):
+            continue  # made by this build, already in its folder
         copied.append(copy_resource(element.attrib["src"], str(source.parent),
                                     str(folder)))
     for resource in template.resources:
