@@ -32,6 +32,19 @@ def test_only_loopback_addresses(host, ok):
     assert present.is_loopback(host) is ok
 
 
+def test_a_name_that_also_resolves_elsewhere_is_not_loopback(monkeypatch):
+    """Every address must be loopback, not just one: a name listed as both
+    127.0.0.1 and a LAN address would otherwise be served to the LAN."""
+    import socket
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+                for address in ("127.0.0.1", "192.0.2.7")]
+
+    monkeypatch.setattr(present.socket, "getaddrinfo", getaddrinfo)
+    assert present.is_loopback("both.example") is False
+
+
 def test_refuses_to_serve_on_all_interfaces(capsys):
     assert present.main(["--host", "0.0.0.0", "--port", "0"]) == 1
     err = capsys.readouterr().err
