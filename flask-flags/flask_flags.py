@@ -4,8 +4,8 @@ asks a chain of handlers (name -> bool); TypeError for a non-str name.
 
 The chain lives on the FeatureFlag object, as in 0.6, so code may
 change it at import time; it serves every app the object serves,
-unless ``app=`` gives one app its own. Chains are tuples, replaced,
-never changed in place: a request reading one is never disturbed.
+unless ``app=`` gives one app its own. A change builds a new list and
+swaps it in: a request reading the old one is never disturbed.
 """
 
 import logging
@@ -83,7 +83,7 @@ _template_test = pass_context(lambda context, feature: is_active(feature))
 
 class FeatureFlag:
     def __init__(self, app: Flask | None = None) -> None:
-        self.handlers: tuple = (AppConfigFlagHandler,)
+        self.handlers: list = [AppConfigFlagHandler]
         if app is not None:
             self.init_app(app)
 
@@ -115,7 +115,7 @@ class FeatureFlag:
     def _edit(self, app: Flask | None, change) -> None:
         owner = self if app is None else _state(app)
         change(chain := list(_chain(owner)))  # copy on write: edit a
-        owner.handlers = tuple(chain)  # copy, then swap it in at once
+        owner.handlers = chain  # copy, then swap it in, all at once
 
     check = staticmethod(is_active)  # 0.6's name for is_active
 
@@ -193,5 +193,5 @@ def _state(app: Flask) -> SimpleNamespace:
     return app.extensions[EXTENSION_NAME]
 
 
-def _chain(own) -> tuple:  # own: a FeatureFlag, or an app's state
+def _chain(own) -> list:  # own: a FeatureFlag, or an app's state
     return own.extension.handlers if own.handlers is None else own.handlers

@@ -58,7 +58,7 @@ def test_an_app_chain_of_its_own(two_apps):
 
     flags.clear_handlers(app=a)  # a: its own, empty chain
     flags.add_handler(stop)  # the object's chain: b's
-    assert flags.handlers == (AppConfigFlagHandler, stop)
+    assert flags.handlers == [AppConfigFlagHandler, stop]
     for app in (a, b):
         with app.app_context():
             assert is_active("beta") is False
@@ -201,8 +201,9 @@ def test_a_template_shares_the_request_answers():
 # --- changing a chain while requests run ------------------------------------
 
 def test_a_chain_changed_while_checks_run_never_loses_a_handler():
-    """A list changed in place can skip a handler: with an always-true
-    handler last, a check could answer False. Chains are tuples here."""
+    """A list changed in place while a check iterates it can skip a
+    handler: with an always-true handler last, a check could answer
+    False. A change here builds a new list and swaps it in."""
     app = Flask("threads")
     flags = FeatureFlag(app)
     flags.clear_handlers()
@@ -225,7 +226,7 @@ def test_a_chain_changed_while_checks_run_never_loses_a_handler():
     def churn():
         while not stop.is_set():
             flags.remove_handler(noise)  # shifts "always" one place left
-            flags.handlers = (noise, always)  # and back, for the next go
+            flags.handlers = [noise, always]  # and back, for the next go
 
     threads = [threading.Thread(target=check) for _ in range(3)]
     threads.append(threading.Thread(target=churn))
