@@ -1,6 +1,7 @@
 """Flask-Flags (flask-flags/) as its users get it: the sdist and the wheel
 that ``make dist`` builds, their metadata, the wheel installed into a fresh
-virtualenv with no checkout on ``sys.path``, and the nox sessions of
+virtualenv with no folder of the checkout on the import path, and the
+nox sessions of
 ``make matrix``.
 
 Nothing here needs the network: the build runs without isolation (flit_core
@@ -10,6 +11,7 @@ is in .venv), and the fresh virtualenv gets its dependencies from
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -95,7 +97,7 @@ def test_one_copy_of_the_module_serves_demos_slides_and_package():
     assert [p for p in walk_checkout() if p.name == "flask_flags.py"] == [
         MODULE]
     # .venv has it installed editable: the demos and tests import this file.
-    assert Path(flask_flags.__file__).resolve() == MODULE
+    assert Path(inspect.getsourcefile(flask_flags)).resolve() == MODULE
     includes = set(re.findall(r"^\.\. include:: (\S*/flask_flags\.py)$",
                               "".join(p.read_text(encoding="utf-8") for p
                                       in (ROOT / "talk").glob("*.rst")),
@@ -261,15 +263,16 @@ def test_the_metadata_is_complete(dist):
 # --- the wheel, installed as a user installs it ---------------------------
 
 PROBE = """\
-import importlib.metadata, json, runpy, sys, sysconfig
+import importlib.metadata, inspect, json, runpy, sys, sysconfig
 from pathlib import Path
+from sys import path as import_path
 
 import flask_flags
 import pytest
 from werkzeug.test import Client
 
 result = {
-    "module": str(Path(flask_flags.__file__).resolve()),
+    "module": str(Path(inspect.getsourcefile(flask_flags)).resolve()),
     "purelib": str(Path(sysconfig.get_paths()["purelib"]).resolve()),
     "version": importlib.metadata.version("Flask-Flags"),
 }
@@ -288,7 +291,7 @@ result["quickstart"] = answers
 
 result["pytest"] = int(pytest.main(["-p", "no:cacheprovider", "tests"]))
 result["same_module"] = sys.modules["flask_flags"] is flask_flags
-result["sys_path"] = sys.path
+result["import_path"] = import_path
 Path("result.json").write_text(json.dumps(result))
 """
 
@@ -301,7 +304,7 @@ def quickstart() -> str:
 def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
     """The wheel and the wheelhouse's dependencies, in a virtualenv made
     without pip (.venv's pip installs into it, offline); then, in it, with
-    no checkout on sys.path: README's quickstart, and flask-flags/tests
+    no folder of the checkout to import from: README's quickstart, and flask-flags/tests
     copied out of the checkout, run against the installed module."""
     if not WHEELHOUSE.is_dir():
         pytest.fail(f"{WHEELHOUSE} is missing: `make test` fills it when "
@@ -325,7 +328,7 @@ def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
     (work / "probe.py").write_text(PROBE, encoding="utf-8")
     assert not (work / "flask_flags.py").exists()
 
-    # -I: no PYTHON* variables, no user site, no script folder on sys.path.
+    # -I: no PYTHON* variables, no user site, no script folder to import.
     probe = run(python, "-I", "probe.py", cwd=work)
     log = probe.stdout[-3000:] + probe.stderr[-3000:]
     assert probe.returncode == 0, log
@@ -334,7 +337,7 @@ def test_the_wheel_works_from_a_fresh_virtualenv(dist, tmp_path):
     assert result["module"] == str(Path(result["purelib"]) / "flask_flags.py")
     assert result["purelib"].startswith(str(env_dir.resolve()))
     assert result["version"] == META["version"]
-    assert not [p for p in result["sys_path"]
+    assert not [p for p in result["import_path"]
                 if Path(p).resolve().is_relative_to(ROOT)]
     assert result["pytest"] == 0, log
     assert re.search(r"^=+ \d+ passed.* =+$", probe.stdout, re.MULTILINE), log
