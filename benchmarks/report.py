@@ -274,7 +274,7 @@ def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
                          "svg.fonttype": "path", "font.size": 16,
                          "axes.spines.top": False,
                          "axes.spines.right": False})
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 5.2))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(17, 5.6))
     _timing_panel(left, groups)
     _flags_panel(middle, groups)
     _scale_panel(right, groups)
@@ -364,14 +364,17 @@ def _flags_panel(ax, groups: dict[str, list[Row]]) -> None:
 
 
 def _scale_panel(ax, groups: dict[str, list[Row]]) -> None:
-    """Overhead per request against the bare app with as many flags:
-    0 and 1 check, talk and 0.6, for each number of flags configured."""
+    """Overhead per request against the bare app with as many flags: the
+    live coding's naive snapshot (no check), the talk's extension (0 and 1
+    check) and 0.6 (1 check), for each number of flags configured."""
     counts = sorted({int(r.name.split("_")[1]) for r in
                      groups.get(FLAGS_SCALE, []) if not r.baseline})
-    series = [("talk", 0, "#9ec5e8"), ("talk", 1, "#1f77b4"),
-              ("06", 0, "#ffc890"), ("06", 1, "#ff7f0e")]
+    series = [("naive", 0, "#b0b0b0", "naive snapshot, 0 checks"),
+              ("talk", 0, "#9ec5e8", "talk, 0 checks"),
+              ("talk", 1, "#1f77b4", "talk, 1 check"),
+              ("06", 1, "#ff7f0e", "0.6, 1 check")]
     width = 0.8 / len(series)
-    for i, (ext, checks, colour) in enumerate(series):
+    for i, (ext, checks, colour, _) in enumerate(series):
         for x, count in enumerate(counts):
             row = _row(groups, FLAGS_SCALE, f"{ext}_{count}_{checks}")
             if row is None or row.overhead is None:
@@ -379,13 +382,14 @@ def _scale_panel(ax, groups: dict[str, list[Row]]) -> None:
             ax.bar(x - 0.4 + width * (i + 0.5), row.overhead * US, width,
                    color=colour)
     ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xticks(range(len(counts)), [f"{c:,}" for c in counts])
+    ax.set_xticks(range(len(counts)), [f"{c:,}" for c in counts],
+                  fontsize=14)
     ax.set_xlabel("flags configured")
-    ax.set_title("µs per request, by flags configured", fontsize=17)
-    ax.legend(handles=[matplotlib_patch(c, f"{'talk' if e == 'talk' else '0.6'}"
-                                        f", {n} check" + "s" * (n != 1))
-                       for e, n, c in series], fontsize=13, frameon=False,
-              loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+    ax.set_title("µs per request, by flags", fontsize=17)
+    ax.legend(handles=[matplotlib_patch(colour, label)
+                       for _, _, colour, label in series], fontsize=13,
+              frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22),
+              ncol=2)
 
 
 def matplotlib_patch(colour: str, label: str):
