@@ -1,7 +1,10 @@
 """``g``: per-request storage, including functions (talk section 3).
 
 ``g`` lives in the application context, which Flask pushes for each request
-and pops after it: whatever a request puts there is gone for the next one.
+it serves and pops after it: whatever a request puts there is gone for the
+next one. (Flask 3.1 reuses an application context of the same app that is
+already pushed, as in a test that wraps requests in ``app.app_context()``:
+those requests share one ``g``.)
 Extensions name their attributes with a prefix (``_gdemo_...`` here) so they
 never collide with the app's or another extension's.
 

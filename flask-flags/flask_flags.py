@@ -25,8 +25,8 @@ EXTENSION_NAME = "flask_flags"
 log = logging.getLogger("flask_flags")
 
 # [start:signal]
-#: Sent as missing_feature.send(app, feature=name) when no
-#: handler knows a flag: once per request and flag.
+#: missing_feature.send(app, feature=name): nobody knows a flag;
+#: once per request and flag, or at every check outside one.
 missing_feature = Namespace().signal("missing-feature")
 # [end:signal]
 
@@ -55,7 +55,7 @@ def is_active(feature: str) -> bool:
         raise TypeError(f"flask_flags: {feature!r} is not a str")
     if not has_request_context():
         return _active_outside_a_request(feature)
-    ctx_g = g._get_current_object()  # one proxy lookup, not two
+    ctx_g = g._get_current_object()  # pay the proxy once
     answers = ctx_g.setdefault("_flask_flags", {})  # prefixed
     if feature not in answers:
         answers[feature] = _ask_handlers(feature)

@@ -2,7 +2,6 @@
 
 import pytest
 from werkzeug.test import Client
-from werkzeug.test import Client
 
 import demos.feature_flags
 from demos.feature_flags import preview_handler
