@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.report [RESULTS.json] [--results DIR]
-                                [--chart SVG] [--summary TXT] [--no-chart]
+                                [--chart SVG] [--no-chart]
 
 Without RESULTS.json it reads the newest pytest-benchmark JSON under DIR
 (default ``benchmarks/results``; newest by the run's own ``datetime``). It
@@ -16,8 +16,9 @@ baseline of the same round, with the IQR of the differences; otherwise
 (marked ``*``) they come from the two medians.
 
 It also writes the chart (SVG, deterministic: fixed hash salt, text as
-paths, no date) and a one-sentence summary for the slide (plain reST);
-both prefer the interleaved medians, which share one machine state.
+paths, no date), from the interleaved medians, which share one machine
+state. The slides' figures come from the same rows, read at build time
+by talk.tools.figures.
 
 Exit status: 0, or 1 when no results file is found.
 """
@@ -38,7 +39,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 CHART = HERE / "chart.svg"
-SUMMARY = HERE / "summary.txt"
 US = 1e6  # seconds -> microseconds
 
 
@@ -236,30 +236,6 @@ def _row(groups: dict[str, list[Row]], group: str, name: str) -> Row | None:
     return next((r for r in groups.get(group, []) if r.name == name), None)
 
 
-def summary(groups: dict[str, list[Row]], data: dict) -> str:
-    """One sentence of plain reST for the slide: the key numbers and the
-    machine they come from."""
-    def us(row: Row | None, attr: str = "typical") -> str:
-        value = getattr(row, attr, None) if row else None
-        return "?" if value is None else f"{value * US:.1f} µs"
-
-    bare = _row(groups, TIMING, "bare")
-    decorator = _row(groups, TIMING, "decorator")
-    cheapest = min((r for r in groups.get(TIMING, [])
-                    if not r.baseline and r.overhead is not None),
-                   key=lambda r: r.overhead, default=None)
-    timing = f"decorator +{us(decorator, 'overhead')} on a {us(bare)} request"
-    if cheapest is decorator:
-        timing += " (the cheapest way)"
-    elif cheapest is not None:
-        timing += (f", cheapest {_short(cheapest.label)} "
-                   f"+{us(cheapest, 'overhead')}")
-    flags = (f"is_active {us(_row(groups, FLAG_ON, 'talk_first'))}, "
-             f"again {us(_row(groups, FLAG_ON, 'talk_repeat'))} "
-             f"(0.6: {us(_row(groups, FLAG_ON, '06_on'))})")
-    return f"Medians on {machine(data)}: {timing}; {flags}."
-
-
 def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
     """Write the three-panel SVG chart to *path*: what each way to time
     a request adds (interleaved medians, IQR whiskers, the floor as a
@@ -410,7 +386,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="a results file (default: the newest)")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--chart", type=Path, default=CHART)
-    parser.add_argument("--summary", type=Path, default=SUMMARY)
     parser.add_argument("--no-chart", action="store_true",
                         help="only print the table")
     args = parser.parse_args(argv)
@@ -425,9 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(groups))
     if not args.no_chart:
         draw_chart(groups, data, args.chart)
-        args.summary.write_text(summary(groups, data) + "\n",
-                                encoding="utf-8")
-        print(f"\nchart: {args.chart}\nsummary: {args.summary}")
+        print(f"\nchart: {args.chart}")
     return 0
 
 
