@@ -72,7 +72,7 @@ TEST_WORKERS ?= 2
 test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite in parallel (benchmarks run once, untimed)
 	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadscope
 
-bench: $(STAMP) ## Benchmark (~2 min): JSON in benchmarks/results/, table, talk/benchmarks.svg
+bench: $(STAMP) ## Benchmark (~2.5 min): JSON in benchmarks/results/, table, benchmarks/chart.svg
 	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \
 	  --benchmark-storage=benchmarks/results \
 	  --benchmark-save=$$(date -u +%Y%m%dT%H%M%SZ) \

@@ -18,7 +18,7 @@ from collections import Counter
 
 from flask import Blueprint, current_app, render_template, request
 
-from demos._common import add_index, new_app
+from demos._common import new_app
 from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
                          is_active, is_active_feature, missing_feature)
 

@@ -20,12 +20,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from flask import Flask, render_template_string
+from flask import Flask
 
 import flask_flags
 from demos._checkpoints import CHECKPOINTS, checkpoints
 from demos.cli import module_names
-from talk.tools._common import ROOT
 
 FILES = list(checkpoints().values())
 _counter = itertools.count()
