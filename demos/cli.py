@@ -47,7 +47,7 @@ from urllib.parse import urljoin, urlsplit
 from flask import got_request_exception
 
 import demos
-from demos._checkpoints import checkpoints
+from demos.checkpoints import checkpoints
 from talk.tools import ToolError
 from talk.tools.outline import read_outline
 

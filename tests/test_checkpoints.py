@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 
 import flask_flags
-from demos._checkpoints import CHECKPOINTS, checkpoints
+from demos.checkpoints import CHECKPOINTS, checkpoints
 from demos.cli import module_names
 
 FILES = list(checkpoints().values())
@@ -124,7 +124,7 @@ def _id(value: object) -> str:
 
 def test_the_series_is_numbered_and_every_file_is_checked():
     assert [path.name for path in FILES] == list(ADDS)
-    assert sorted(CHECKPOINTS.glob("*.py")) == FILES
+    assert sorted(CHECKPOINTS.glob("step*.py")) == FILES
     assert [int(path.name[4:6]) for path in FILES] == list(
         range(1, len(FILES) + 1))
     assert 2 <= len(FILES) <= 4  # at most 3 live-coding segments

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from demos import cli
-from demos._checkpoints import CHECKPOINTS
+from demos.checkpoints import CHECKPOINTS
 from talk.tools._common import ROOT
 
 _SECTION = re.compile(r"\((?:talk )?section (\d+)")
 #: Modules of the demos package that are not demos.
-NOT_DEMOS = {"__init__", "__main__", "_common", "_checkpoints", "cli"}
+NOT_DEMOS = {"__init__", "__main__", "_common", "checkpoints", "cli"}
 
 
 def demo_names() -> list[str]:

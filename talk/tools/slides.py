@@ -29,7 +29,7 @@ build fails, naming the file and line, on:
 * a docutils system message left in the HTML.
 
 The live-coding diffs: one unified diff per pair of consecutive
-checkpoints (``stepNN_*.py``, see :mod:`demos._checkpoints`) is written into
+checkpoints (``stepNN_*.py``, see :mod:`demos.checkpoints`) is written into
 the build's own tree, ``TARGET_DIR/generated/stepNN-stepMM.diff``, before
 the deck is parsed. A slide includes one with an absolute path, ``..
 include:: /generated/step01-step02.diff``: absolute include paths are read
@@ -63,7 +63,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from demos._checkpoints import CHECKPOINTS, checkpoints
+from demos.checkpoints import CHECKPOINTS, checkpoints
 from talk.tools import figures
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-#: demos/checkpoints/: plain files, not a package.
-CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+#: demos/checkpoints/: this package's folder; the step files are plain
+#: files beside this module, run by path, never imported by name.
+CHECKPOINTS = Path(__file__).resolve().parent
 #: ``stepNN_what_it_adds.py``; NN, two digits, is the checkpoint's number.
 PATTERN = re.compile(r"^step(\d{2})_\w+\.py$")
 
