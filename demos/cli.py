@@ -86,9 +86,11 @@ class Demo:
 
 def module_names() -> list[str]:
     """Names of the modules in the ``demos`` package that may be demos
-    (not ``cli`` nor a ``_private`` one), without importing them."""
+    (not ``cli``, ``checkpoints`` nor a ``_private`` one), without
+    importing them."""
     return sorted(info.name for info in pkgutil.iter_modules(demos.__path__)
-                  if not info.name.startswith("_") and info.name != "cli")
+                  if not info.name.startswith("_")
+                  and info.name not in ("cli", "checkpoints"))
 
 
 def describe(module: ModuleType) -> tuple[int | None, str]:

@@ -156,7 +156,6 @@ def test_checkpoint_is_a_small_runnable_file(path):
 
 
 def test_checkpoints_are_not_demo_modules():
-    assert not (CHECKPOINTS / "__init__.py").exists()
     assert "checkpoints" not in module_names()
 
 
