@@ -52,13 +52,25 @@ exit 127
 """
 
 
+#: The Pythons the set-up looks for on PATH to suggest one.
+ON_PATH = ("python3", "python3.11", "python3.12", "python3.13", "python3.14")
+
+
 @pytest.fixture
 def checkout(tmp_path):
-    """A folder with the set-up files, where make runs."""
+    """A folder with the set-up files, where make runs, and tmp_path/bin,
+    first on make's PATH, where every Python in ON_PATH is a shim that
+    does not run (a test writes a fake Python over one to change that):
+    the machine's own Pythons are never asked."""
     folder = tmp_path / "checkout"
     for name in SETUP_FILES:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, folder / name)
+    (tmp_path / "bin").mkdir()
+    for name in ON_PATH:
+        shim = tmp_path / "bin" / name
+        shim.write_text(SHIM)
+        shim.chmod(0o755)
     return folder
 
 
@@ -72,17 +84,16 @@ def fake_python(folder: Path, version: str, name: str = "python") -> Path:
     return path
 
 
-def make(checkout: Path, *args: str, path_first: Path | None = None):
+def make(checkout: Path, *args: str):
     """Run make in *checkout* (goal and variables in *args*), with a clean
-    environment: no MAKEFLAGS or PYTHON from an outer make. *path_first*
-    goes first on PATH (where a default ``python3`` may be found).
+    environment: no MAKEFLAGS or PYTHON from an outer make, and the bin
+    folder beside *checkout* first on PATH (the default ``python3``).
     Returns (return code, output lines, the fake Pythons' calls)."""
     log = checkout / "calls.log"
     log.write_text("")
     env = {key: value for key, value in os.environ.items()
            if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON"}}
-    if path_first is not None:
-        env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
+    env["PATH"] = f"{checkout.parent / 'bin'}{os.pathsep}{env['PATH']}"
     env.update(FAKE_LOG=str(log), FAKE_CHECKOUT=str(checkout), LC_ALL="C")
     done = subprocess.run(["make", *args], cwd=checkout, env=env,
                           capture_output=True, text=True, timeout=30)
@@ -105,8 +116,19 @@ def test_a_too_old_python_is_one_line_and_nothing_is_made(checkout, tmp_path):
     assert len(output) <= 2, output         # ours, and make's "Error 1"
     assert output[0].startswith(f"PYTHON={old} is Python {TOO_OLD}, and this "
                                 f"project needs Python {NEED} or newer: ")
-    assert "make slides PYTHON=" in output[0]
+    assert output[0].endswith("install one, then make slides "
+                              "PYTHON=python3.12 (its name or path)")
     assert not (checkout / ".venv").exists()
+    assert not made_venv(calls)
+
+
+def test_the_line_names_an_allowed_python_found_on_path(checkout, tmp_path):
+    fake_python(tmp_path / "bin", NEWER, name="python3.12")
+    old = fake_python(tmp_path / "old", TOO_OLD)
+    rc, output, calls = make(checkout, "rehearse", f"PYTHON={old}")
+    assert rc != 0
+    assert output[0].endswith(f"choose one with make rehearse "
+                              f"PYTHON=python3.12 (Python {NEWER} here)")
     assert not made_venv(calls)
 
 
@@ -189,7 +211,7 @@ def test_the_default_python_keeps_a_venv_made_with_another(checkout,
     that .venv, whatever python3 is (it is not even run)."""
     make(checkout, "slides", f"PYTHON={fake_python(tmp_path / 'a', NEWER)}")
     default = fake_python(tmp_path / "bin", TOO_OLD, name="python3")
-    rc, output, calls = make(checkout, "rehearse", path_first=default.parent)
+    rc, output, calls = make(checkout, "rehearse")
     assert rc == 0, output
     assert not made_venv(calls) and not pip_ran(calls)
     assert not any(call.startswith(f"{default} ") for call in calls)
@@ -197,7 +219,7 @@ def test_the_default_python_keeps_a_venv_made_with_another(checkout,
 
 def test_the_default_python_makes_the_venv(checkout, tmp_path):
     default = fake_python(tmp_path / "bin", OK, name="python3")
-    rc, output, calls = make(checkout, "slides", path_first=default.parent)
+    rc, output, calls = make(checkout, "slides")
     assert rc == 0, output
     assert calls[0] == f"{default} -c {VERSION_CODE}"   # checked first
     assert made_venv(calls)
@@ -208,7 +230,7 @@ def test_a_venv_whose_python_is_gone_is_rebuilt(checkout, tmp_path):
     make(checkout, "slides", f"PYTHON={good}")
     (checkout / ".venv" / "bin" / "python").unlink()   # its Python removed
     default = fake_python(tmp_path / "bin", OK, name="python3")
-    rc, output, calls = make(checkout, "slides", path_first=default.parent)
+    rc, output, calls = make(checkout, "slides")
     assert rc == 0, output
     assert output[0] == ("Rebuilding .venv: its Python (.venv/bin/python) "
                          "no longer runs")
@@ -227,8 +249,8 @@ def test_a_venv_make_did_not_make_is_never_removed(checkout, tmp_path):
     assert rc != 0
     assert len(output) <= 2, output
     assert output[0] == (
-        f".venv must be rebuilt (it has Python {TOO_OLD}, older than {NEED})"
-        ", but make did not make it (no .venv/.made-by-make): remove it "
+        f".venv must be rebuilt: it has Python {TOO_OLD}, older than {NEED}; "
+        "make did not make it (no .venv/.made-by-make), so remove it "
         "yourself (rm -rf .venv), then run make slides again")
     assert (venv / "mine.txt").read_text() == "kept"
     assert not made_venv(calls)
@@ -246,7 +268,7 @@ def test_a_complete_venv_make_did_not_mark_is_used(checkout, tmp_path):
     fake_python(venv / "bin", OK)
     (venv / ".installed").write_text("")
     default = fake_python(tmp_path / "bin", OK, name="python3")
-    rc, output, calls = make(checkout, "slides", path_first=default.parent)
+    rc, output, calls = make(checkout, "slides")
     assert rc == 0, output
     assert not made_venv(calls) and not pip_ran(calls)
 

@@ -125,8 +125,8 @@ if [ -e "$VENV" ] || [ -L "$VENV" ]; then
         exit 0
     fi
     if [ ! -f "$MARKER" ]; then
-        echo "$VENV must be rebuilt ($reason), but make did not make it" \
-             "(no $MARKER): remove it yourself (rm -rf $VENV), then run" \
+        echo "$VENV must be rebuilt: $reason; make did not make it" \
+             "(no $MARKER), so remove it yourself (rm -rf $VENV), then run" \
              "make $GOAL again" >&2
         exit 1
     fi
