@@ -73,15 +73,18 @@ TOUR = ["/", "/flags", "/checkout", ("POST", "/flags/new_checkout/toggle"),
 
 def create_app(test_config=None):
     """Return the table-flags demo app (database: demos/sqlalchemy_hooks).
-    ValueError if a ``TABLE_FLAGS`` name cannot be stored in the table."""
+    ValueError if a ``TABLE_FLAGS`` name cannot be stored in the table,
+    or its value is not True or False."""
     app = new_app(__name__, test_config,
                   FEATURE_FLAGS={"dark_mode": True},
                   TABLE_FLAGS={"new_checkout": False, "labs": True})
-    for name in app.config["TABLE_FLAGS"]:
-        problem = why_unstorable(FlagRow.feature, name,
-                                 f"TABLE_FLAGS name {reprlib.repr(name)}")
+    for name, active in app.config["TABLE_FLAGS"].items():
+        what = f"TABLE_FLAGS name {reprlib.repr(name)}"
+        problem = why_unstorable(FlagRow.feature, name, what)
         if problem is not None:
             raise ValueError(problem)
+        if not isinstance(active, bool):
+            raise ValueError(f"{what} is {active!r}: set True or False")
     init_db(app)
     init_flags(app)
     app.register_blueprint(shop)

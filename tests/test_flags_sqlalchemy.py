@@ -178,4 +178,8 @@ def test_table_flags_the_table_cannot_hold_stop_create_app(tmp_path):
     with pytest.raises(ValueError, match="NUL"):
         DEMO.create_app({"SQLALCHEMY_DATABASE_URI": url,
                          "TABLE_FLAGS": {"a\x00": True}})
+    with pytest.raises(ValueError, match="^TABLE_FLAGS name 'labs' is 'yes': "
+                       "set True or False$"):
+        DEMO.create_app({"SQLALCHEMY_DATABASE_URI": url,
+                         "TABLE_FLAGS": {"labs": "yes"}})
     assert not (tmp_path / "never.db").exists()
