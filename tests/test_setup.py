@@ -5,9 +5,9 @@ second for the module.
 
 A fake Python (FAKE_PYTHON below) claims the version written in the file
 VERSION beside it and logs each call. ``-m venv DIR`` copies it (and its
-VERSION) to DIR/bin/python; ``-m pip`` succeeds, or fails when the file
-PIP_FAILS is in the test's folder; anything else (``-m talk.tools.slides``)
-does nothing.
+VERSION) to DIR/bin/python, or fails when the file VENV_FAILS is in the
+checkout; ``-m pip`` succeeds, or fails when PIP_FAILS is there; anything
+else (``-m talk.tools.slides``) does nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ echo "$0 $*" >> "$FAKE_LOG"
 case "$1" in
   -c) cat "$here/VERSION" ;;
   -m) case "$2" in
-        venv) mkdir -p "$3/bin" && cp "$0" "$3/bin/python" &&
+        venv) if [ -f "$FAKE_CHECKOUT/VENV_FAILS" ]; then
+                echo "The virtual environment was not created successfully"
+                exit 1
+              fi
+              mkdir -p "$3/bin" && cp "$0" "$3/bin/python" &&
               cp "$here/VERSION" "$3/bin/VERSION" ;;
         pip) if [ -f "$FAKE_CHECKOUT/PIP_FAILS" ]; then
                echo "ERROR: No matching distribution found for flask"
@@ -188,6 +192,23 @@ def test_a_failed_pip_shows_its_end_and_the_next_run_rebuilds(checkout,
     assert output[0] == ("Rebuilding .venv: its set-up never finished "
                          "(no .venv/.installed)")
     assert made_venv(calls) and pip_ran(calls)
+    assert (checkout / ".venv" / ".installed").exists()
+
+
+def test_a_failed_venv_shows_its_end_and_the_next_run_rebuilds(checkout,
+                                                               tmp_path):
+    good = fake_python(tmp_path / "good", OK)
+    (checkout / "VENV_FAILS").write_text("")
+    rc, output, calls = make(checkout, "slides", f"PYTHON={good}")
+    assert rc != 0
+    assert output[:2] == [
+        "The virtual environment was not created successfully",
+        f"{good} -m venv failed: see .venv/install.log"]
+    assert not pip_ran(calls)
+    (checkout / "VENV_FAILS").unlink()
+    rc, output, calls = make(checkout, "slides", f"PYTHON={good}")
+    assert rc == 0, output
+    assert output[0].startswith("Rebuilding .venv: its set-up never finished")
     assert (checkout / ".venv" / ".installed").exists()
 
 
