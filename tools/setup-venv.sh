@@ -12,8 +12,8 @@
 #
 # Out: exit 0 with $VENV present, and either complete (its $STAMP there) or
 # just made (no $STAMP: make then installs into it). Else exit 1 with one
-# line on stderr saying what to do. Nothing is made before $PYTHON is
-# checked.
+# line on stderr saying what to do (after the last lines of its log when
+# `$PYTHON -m venv` fails). Nothing is made before $PYTHON is checked.
 #
 # A .venv is rebuilt (removed, then made again) when its set-up never
 # finished (no $STAMP), when its Python no longer runs or is too old, or
