@@ -193,7 +193,7 @@ def serve(import_path: str, port: int, debug: bool, reload: bool) -> None:
             raise error
     show_server_banner(debug, import_path)
     run_simple(HOST, port, app, use_reloader=reload, use_debugger=debug,
-               reloader_type="stat", reloader_interval=0.5,
+               reloader_type="stat", reloader_interval=0.25,
                extra_files=[import_path] if reload else None)
 
 
