@@ -14,6 +14,6 @@ import sys
 def not_installed(module: str | None) -> str:
     """The one line ``python -m demos`` prints when *module* (a package
     the demos need) cannot be imported by this Python: use the venv."""
-    return (f"python -m demos: {module} is not installed for "
+    return (f"{module} is not installed for "
             f"{sys.executable}; use .venv/bin/python -m demos "
             "(make slides creates .venv)")

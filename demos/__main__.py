@@ -8,7 +8,7 @@ import demos
 try:
     from demos.cli import main
 except ModuleNotFoundError as exc:
-    sys.exit(demos.not_installed(exc.name))
+    sys.exit(f"Error: {demos.not_installed(exc.name)}")  # as click says it
 
 # Guarded: discovery imports every module of the package.
 if __name__ == "__main__":
