@@ -148,10 +148,8 @@ def tour(name: str, full: bool) -> None:
             raise Failure(f"demos.{name}: create_app() failed: "
                           f"{type(exc).__name__}: {exc}") from None
         raised: list[BaseException] = []
-
         def log_exception(exc_info):  # one line below, not a traceback
             raised.append(exc_info[1])
-
         app.log_exception = log_exception
         client = app.test_client()
         requests = getattr(module, "TOUR", None) or [
@@ -192,9 +190,12 @@ def serve(import_path: str, port: int, debug: bool, reload: bool) -> None:
         def app(environ, start_response):
             raise error
     show_server_banner(debug, import_path)
-    run_simple(HOST, port, app, use_reloader=reload, use_debugger=debug,
-               reloader_type="stat", reloader_interval=0.25,
-               extra_files=[import_path] if reload else None)
+    try:
+        run_simple(HOST, port, app, use_reloader=reload, use_debugger=debug,
+                   reloader_type="stat", reloader_interval=0.25,
+                   extra_files=[import_path] if reload else None)
+    except KeyboardInterrupt:  # Ctrl+C: stopped as asked, not "Aborted!"
+        pass
 
 
 @main.command()
@@ -242,9 +243,8 @@ def checkpoint(number: str, target: str, force: bool) -> None:
     except OSError as exc:
         raise Failure(f"{path}: {exc.strerror or exc}") from None
     where, status, answer, why = TRY[n]
-    if isinstance(answer, dict):
-        answer = json.dumps(answer)
+    shown = json.dumps(answer) if isinstance(answer, dict) else answer
     click.echo(f"{path} is checkpoint {n} ({source.name})\n"
-               f"try: http://{HOST}:{PORT}{where} -> {status}, {answer}"
+               f"try: http://{HOST}:{PORT}{where} -> {status}, {shown}"
                f" ({why})\nserve it: python -m demos run {path}"
                "   (restarts on every save)")
