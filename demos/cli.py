@@ -162,9 +162,9 @@ def tour(name: str, full: bool) -> None:
             response = client.open(path, method=method, data=form)
             click.echo(f"{method} {path} -> {response.status}\n"
                        f"    shows: {what}")
-            for name, value in response.headers.items():
-                if name == "Location" or name.lower().startswith("x-"):
-                    click.echo(f"    {name}: {value}")
+            for header, value in response.headers.items():
+                if header == "Location" or header.lower().startswith("x-"):
+                    click.echo(f"    {header}: {value}")
             for exc in raised:
                 click.echo(f"    raised: {type(exc).__name__}: {exc}")
             click.echo(f"    body: {body(response, full)}")
