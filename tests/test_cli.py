@@ -6,6 +6,7 @@ import http.client
 import importlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -196,17 +197,21 @@ def wait_for(url: str, expected: int, seconds: float) -> tuple[int, str]:
 
 
 def serving(args: list[str], cwd: Path) -> subprocess.Popen:
+    """``python -m demos run *args*`` in a process group of its own: the
+    reloader's server is a child of the process started here."""
     return subprocess.Popen([sys.executable, "-m", "demos", "run", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=ENV, cwd=cwd)
+                            text=True, env=ENV, cwd=cwd,
+                            start_new_session=True)
 
 
 def stop(proc: subprocess.Popen) -> str:
-    proc.terminate()
+    """Stop the group as Ctrl+C does (SIGINT); return what it printed."""
+    os.killpg(proc.pid, signal.SIGINT)
     try:
         return proc.communicate(timeout=10)[0]
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         return proc.communicate()[0]
 
 
