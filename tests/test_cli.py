@@ -230,9 +230,23 @@ def test_run_serves_the_demo_on_localhost_only():
     assert "Traceback" not in out
 
 
+def cold_start() -> float:
+    """Seconds a new Python takes to import Flask and its debugger now."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import flask.cli, werkzeug.debug"],
+                   check=True, timeout=60)
+    return time.monotonic() - started
+
+
 def test_a_saved_edit_is_served_within_two_seconds(tmp_path):
     """The presenter's loop: checkpoint 1 to live/app.py, serve it with
-    --debug, type; a typo is fixed by the next checkpoint, --force."""
+    --debug, type; a typo is fixed by the next checkpoint, --force.
+
+    A reload starts a new process. Where starting Python and Flask takes
+    over 0.4 s (about 0.25 s on this machine when idle; 0.8-1.2 s with
+    load 13 on its 2 cores), the bound grows to five such starts, taken
+    in the same run, as the benchmarks compare."""
+    bound = max(2.0, 5 * cold_start())
     live = tmp_path / "live" / "app.py"
     assert invoke("checkpoint", "1", "--to", str(live)).exit_code == 0
     port = free_port()
@@ -244,17 +258,17 @@ def test_a_saved_edit_is_served_within_two_seconds(tmp_path):
         live.write_text(live.read_text(encoding="utf-8").replace(
             "return True", "return False"), encoding="utf-8")
         started = time.monotonic()
-        assert wait_for(url, 404, 2)[0] == 404
-        assert time.monotonic() - started <= 2
+        assert wait_for(url, 404, bound)[0] == 404
+        assert time.monotonic() - started <= bound
         with live.open("a", encoding="utf-8") as file:
             file.write("oops(\n")
-        assert wait_for(url, 500, 2)[0] == 500  # served, not crashed
+        assert wait_for(url, 500, bound)[0] == 500  # served, not crashed
         result = invoke("checkpoint", "4", "--to", str(live), "--force")
         assert result.exit_code == 0, result.output
         started = time.monotonic()
-        status, text = wait_for(f"http://127.0.0.1:{port}/", 200, 2)
+        status, text = wait_for(f"http://127.0.0.1:{port}/", 200, bound)
         assert '"flask_flags"' in text
-        assert time.monotonic() - started <= 2
+        assert time.monotonic() - started <= bound
     finally:
         out = stop(proc)
     assert "Restarting with stat" in out and "Inotify" not in out
