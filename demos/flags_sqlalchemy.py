@@ -67,8 +67,14 @@ def init_flags(app):
 
 #: What ``python -m demos tour flags_sqlalchemy`` sends: flip a flag stored
 #: in the table and watch the checkout answer change.
-TOUR = ["/", "/flags", "/checkout", ("POST", "/flags/new_checkout/toggle"),
-        "/checkout", "/labs"]
+TOUR = [
+    ("/", "the front page: what the demo shows, with links"),
+    ("/flags", "every flag, its value and what decided it"),
+    ("/checkout", "404 while new_checkout is off in the table"),
+    ("POST /flags/new_checkout/toggle", "flips new_checkout in the table"),
+    ("/checkout", "the new checkout, now that the flag is on"),
+    ("/labs", "labs is on in the table"),
+]
 
 
 def create_app(test_config=None):

@@ -254,8 +254,15 @@ def journal():
 #: What ``python -m demos tour sqlalchemy_hooks`` sends: a write the view
 #: commits, one that raises half-way and one that answers 409 half-way (both
 #: rolled back), the notes, and the journal of session events.
-TOUR = ["/", ("POST", "/notes", {"text": "hello"}), ("POST", "/notes/fail"),
-        ("POST", "/notes/conflict"), "/notes", "/journal"]
+TOUR = [
+    ("/", "the front page: what the demo shows, with links"),
+    ("POST /notes", "a note written and committed by the view: 201",
+     {"text": "hello"}),
+    ("POST /notes/fail", "an INSERT, then the view raises: 500, rolled back"),
+    ("POST /notes/conflict", "an INSERT, then abort(409): rolled back too"),
+    ("/notes", "only the committed note, and this request's queries"),
+    ("/journal", "flush, commit and rollback events, in order"),
+]
 
 
 def create_app(test_config=None):
