@@ -85,9 +85,8 @@ class AppState:
 
     def chain(self) -> list:
         """The chain this app asks: its own, or the extension's."""
-        if self.handlers is None:
-            return self.extension.handlers
-        return self.handlers
+        own = self.handlers
+        return self.extension.handlers if own is None else own
 
 
 def is_active(feature: str) -> bool:
@@ -119,9 +118,8 @@ def is_active(feature: str) -> bool:
 def _active_outside_a_request(feature: str) -> bool:
     if has_app_context():  # a CLI command or a job: ask each time
         return _ask_the_app(feature).active
-    log.warning("flask_flags: %r checked outside an app context,"
-                " so it is off. Push one with app.app_context().",
-                feature)
+    log.warning("flask_flags: %r checked outside an app context:"
+                " off. Push one with app.app_context().", feature)
     return False
 
 
@@ -167,14 +165,16 @@ class FeatureFlag:
 
     @property
     def handlers(self) -> list:
+        """The object's chain. Raises TypeError when set to anything
+        but a list (``None`` included): clear_handlers() empties it."""
         return self._handlers
 
     @handlers.setter
     def handlers(self, chain: list) -> None:
         if not isinstance(chain, list):
-            raise TypeError(
-                f"flask_flags: handlers must be a list, not {chain!r}."
-                " To turn every flag off, call clear_handlers().")
+            raise TypeError(f"flask_flags: handlers must be a list, not"
+                            f" {chain!r}. To turn every flag off, call"
+                            " clear_handlers().")
         self._handlers = chain
 
     def init_app(self, app: Flask) -> None:
@@ -205,11 +205,13 @@ class FeatureFlag:
         The first change with *app* gives the app a chain of its own, a
         copy of the object's chain at that moment; from then on the two
         are independent: changes without ``app=`` no longer reach it.
-        Raises RuntimeError if *app* has no FeatureFlag.
+
+        Safe while requests run: writers take the object's lock, and
+        the new list is swapped in whole. Raises RuntimeError if *app*
+        is not served by this object.
         """
         with self._lock:
-            chain = list(self._chain_of(app))
-            chain.append(function)
+            chain = [*self._chain_of(app), function]  # a new list
             self._replace_chain(app, chain)
 
     def remove_handler(self, function: Handler,
@@ -217,7 +219,8 @@ class FeatureFlag:
         """Remove the first *function* from the object's chain, or with
         *app* from that app's chain (its own chain, made as
         :meth:`add_handler` says). An absent *function* changes
-        nothing: no error, and no chain of its own for *app*.
+        nothing: no error, and no chain of its own for *app*. Raises
+        RuntimeError if *app* is not served by this object.
         """
         with self._lock:
             chain = list(self._chain_of(app))
@@ -227,7 +230,8 @@ class FeatureFlag:
 
     def clear_handlers(self, app: Flask | None = None) -> None:
         """Empty the object's chain, or give *app* an empty chain of
-        its own: every flag is then missing, so off."""
+        its own: every flag is then missing, so off. Raises
+        RuntimeError if *app* is not served by this object."""
         with self._lock:
             self._replace_chain(app, [])
 
@@ -250,10 +254,9 @@ class FeatureFlag:
     def _state_of(self, app: Flask) -> AppState:
         state = app.extensions.get(EXTENSION_NAME)
         if state is None or state.extension is not self:
-            raise RuntimeError(
-                f"flask_flags: the app {app.name!r} is not registered"
-                " with this FeatureFlag. Did you forget to call"
-                " 'init_app'?")
+            raise RuntimeError(f"flask_flags: the app {app.name!r} is not"
+                               " registered with this FeatureFlag. Did"
+                               " you forget to call 'init_app'?")
         return state
 
 
@@ -272,7 +275,7 @@ def ask_handlers(feature: str, handlers: list) -> Answer:
     said_off = None  # the first handler that answered False
     for handler in handlers:
         try:
-            if _ask_one(handler, feature):
+            if _ask_one(handler, feature):  # a bool, or it raises
                 return Answer(True, "on", handler)
             said_off = said_off or Answer(False, "off", handler)
         except NoFeatureFlagFound:  # not its flag: ask the next
@@ -289,29 +292,24 @@ def _ask_one(handler: Handler, feature: str) -> bool:
     return answer
 
 
-def _stopped_at(handler: Handler, feature: str,
-                error: Exception) -> Answer:
+def _stopped_at(handler: Handler, feature: str, error) -> Answer:
     if isinstance(error, StopCheckingFeatureFlags):
-        return Answer(False, "off", handler)
-    log.error("flask_flags: handler %r failed on %r, so it is off",
-              handler, feature, exc_info=error)
+        return Answer(False, "off", handler)  # the handler said so
+    log.error("flask_flags: handler %r failed on %r: off", handler,
+              feature, exc_info=error)  # fail closed
     return Answer(False, "error", handler)
 
 
 def _ask_the_app(feature: str) -> Answer:
     app = current_app._get_current_object()  # the signal's sender
     answer = ask_handlers(feature, _state(app).chain())
-    if answer.reason == "missing":
-        _missing(feature, app)
-    return answer
-
-
-def _missing(feature: str, app: Flask) -> None:
+    if answer.reason != "missing":
+        return answer
     if app.debug and app.config.get(RAISE_ERROR_ON_MISSING_FEATURES):
-        raise KeyError(f"No feature flag defined for {feature!r}. Add"
-                       f" it to FEATURE_FLAGS or to a handler.")
+        raise KeyError(f"No feature flag defined for {feature!r}")
     log.info("No feature flag defined for %r", feature)
     missing_feature.send(app, feature=feature)
+    return answer
 
 
 def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6)
@@ -320,8 +318,8 @@ def AppConfigFlagHandler(feature: str) -> bool:  # noqa: N802 (0.6)
     itself) is absent. Outside an app context: False, with a warning.
     """
     if not has_app_context():
-        log.warning("flask_flags: %r checked outside an app context,"
-                    " so it is off", feature)
+        log.warning("flask_flags: %r checked outside an app context",
+                    feature)
         return False
     try:
         return current_app.config[FEATURE_FLAGS_CONFIG][feature]
@@ -354,13 +352,11 @@ def is_active_feature(feature, redirect_to=None, redirect=None):
 
 
 def _off(feature: str, url: str | None, endpoint: str | None):
-    if endpoint:
-        try:
-            url = url_for(endpoint)
-        except BuildError:
-            log.error("flask_flags: %r is off and redirect=%r names no"
-                      " endpoint, so 404. Check the endpoint's name.",
-                      feature, endpoint)
+    try:
+        url = url_for(endpoint) if endpoint else url
+    except BuildError:
+        log.error("flask_flags: %r is off and redirect=%r is no"
+                  " endpoint: 404. Check its name.", feature, endpoint)
     if url:
         return _redirect(url)
     abort(404)
