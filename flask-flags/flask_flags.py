@@ -275,7 +275,7 @@ def ask_handlers(feature: str, handlers: list) -> Answer:
     said_off = None  # the first handler that answered False
     for handler in handlers:
         try:
-            if _ask_one(handler, feature):  # a bool, or it raises
+            if _ask_one(handler, feature):  # a bool, or raises
                 return Answer(True, "on", handler)
             said_off = said_off or Answer(False, "off", handler)
         except NoFeatureFlagFound:  # not its flag: ask the next
