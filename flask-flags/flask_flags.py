@@ -358,7 +358,7 @@ def _off(feature: str, url: str | None, endpoint: str | None):
         log.error("flask_flags: %r is off and redirect=%r is no"
                   " endpoint: 404. Check its name.", feature, endpoint)
     if url:
-        return _redirect(url)
+        return _redirect(url, code=302)  # 0.6 did; Flask 3.2 says 303
     abort(404)
 
 
