@@ -44,6 +44,9 @@ DECK_READY = """() => document.body.classList.contains("impress-enabled")
 IDLE = """() => document.getAnimations()
     .every(a => a.playState !== "running" && a.playState !== "pending")"""
 
+#: How many substeps of the current step are still to be shown.
+SUBSTEPS_LEFT = """document.querySelectorAll(
+    "#impress .step.active .substep:not(.substep-visible)").length"""
 #: Keys that move to the next step, used in turn.
 NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
 
@@ -83,12 +86,12 @@ def step_ids(page) -> list[str]:
 
 
 def next_step(page, key: str = NEXT_KEYS[0], timeout: float = 5_000) -> str:
-    """Press *key*, wait for the next impress:stepenter and the transition.
-
-    Returns the id of the step entered.
-    """
+    """Press *key* until impress.js enters the next step (once more for each
+    code substep left on the step), wait for the transition; returns the
+    id of the step entered."""
     before = page.evaluate("window.__deckEntered.length")
-    page.keyboard.press(key)
+    for _ in range(1 + page.evaluate(SUBSTEPS_LEFT)):
+        page.keyboard.press(key)
     page.wait_for_function(f"window.__deckEntered.length > {before}",
                            timeout=timeout)
     page.wait_for_function(IDLE, timeout=timeout)

@@ -73,6 +73,15 @@ _RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
 _NOT_TEXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico"}
 _CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
 _MARKER_LINE = re.compile(r"^\s*# \[(start|end):[\w-]+\]\s*$")
+#: ``generated/print.js``: opened with ``?print`` (talk.tools.pdf does), the
+#: deck drops its code substeps: one page per step, each block whole.
+PRINT_JS = """if (/[?&]print\\b/.test(location.search)) {
+    document.addEventListener("DOMContentLoaded", function () {
+        document.querySelectorAll("#impress pre .substep").forEach(
+            function (el) { el.classList.remove("substep"); });
+    });
+}
+"""
 
 
 class BuildError(ToolError):
@@ -309,6 +318,7 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
     proposal = proposal if proposal.is_file() else ROOT / "proposal.md"
     (folder / GENERATED / "talk-plan.js").write_text(
         talk_plan(proposal, doctree), encoding="utf-8")
+    (folder / GENERATED / "print.js").write_text(PRINT_JS, encoding="utf-8")
     try:
         steps, copied = _write_html(doctree, source, text, folder)
     except RecursionError:
@@ -397,8 +407,9 @@ def _write_html(doctree, source: Path, text: str, folder: Path
         raise BuildError(f"{shown(source)}: math needs MathJax from the "
                          "network, and the deck must work offline")
     template = tpl.Template()
-    template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/talk-plan.js",
-                          tpl.JS_POSITION_HEADER)
+    for name in ("talk-plan.js", "print.js"):
+        template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
+                              tpl.JS_POSITION_HEADER)
     ours = _resources(source, text, folder)
     for field, name, path in ours:
         kind, media = (field.split("-", 1) + [None])[:2]
