@@ -564,7 +564,7 @@ def check_target(target: Path) -> None:
     try:
         os.fsencode(target).decode("utf-8")
     except UnicodeDecodeError:
-        raise BuildError(f"{shown(target)}: the folder's name is not UTF-8: "
+        raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: "
                          "give another") from None
     if target.is_symlink():
         raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
