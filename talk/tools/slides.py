@@ -1,31 +1,21 @@
-"""The strict slide build: the deck as impress.js HTML, or one clear error.
+"""The strict slide build: ``python -m talk.tools.slides [SOURCE.rst]
+[TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides,
+demos/checkpoints).
 
-Usage: ``python -m talk.tools.slides [SOURCE.rst] [TARGET_DIR] [--checkpoints
-DIR]`` (defaults: talk/index.rst, build/slides, demos/checkpoints).
-
-docutils parses the deck once, with settings given per call (no
-docutils.conf, no environment), and any message it gives fails the build;
-so do a byte that is not UTF-8 or a control character (other than tab and
-newline) in any file the deck reads, an empty file, an included ``.rst``
-file that starts no step (``----``), a missing ``:css:``/``:js-...:`` file,
-an image or CSS ``url()`` that is a folder, outside the checkout or would be
-copied outside the build (``../x``), and a live-coding diff too big for a
-slide or on no slide. Each gives one line naming the file (and line) and
-exit status 1; 2 is a bad command line.
-
-Into the build's ``generated/`` folder go the live-coding diffs
-(``stepNN-stepMM.diff``, included as ``/generated/...``, docutils'
-``root_prefix``), the figures (talk.tools.figures) and ``talk-plan.js``
-(``window.talkPlan``, the outline of proposal.md, loaded before the deck's
-own scripts). ``.. excerpt:: FILE`` shows one def, class, method or
-assignment of a Python file by name (see :class:`Excerpt`).
-
-The deck is rendered into a new folder beside TARGET_DIR and swapped in only
-when everything passed, so a failed build keeps the last good one. A build
-lists what it made in ``TARGET_DIR/.talk-slides-build`` and replaces only
-that: it refuses a TARGET_DIR that is a file, a symbolic link or holds
-anything it did not make, and a file that appears in it during a build is
-kept (the build then fails and says where).
+docutils parses the deck once, with settings given per call; the build fails
+with one line naming the file (and line), exit status 1, on any docutils
+message, a byte that is not UTF-8 or a control character in any file the
+deck reads, an empty file, an included .rst file that starts no step
+(``----``), a missing ``:css:``/``:js-...:`` file, an image or CSS
+``url()`` that is a folder, outside the checkout or copied outside the build
+(``../x``), and a live-coding diff too big for a slide or on no slide.
+The build writes into ``generated/`` the live-coding diffs (included as
+``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures) and
+``talk-plan.js`` (``window.talkPlan``, proposal.md's outline). It renders
+into a new folder and swaps it in only on success (a failure keeps the last
+good build), lists what it made in ``TARGET_DIR/.talk-slides-build`` and
+deletes nothing else: it refuses a TARGET_DIR that is a file, a symbolic
+link or holds other files, and keeps a file written into it meanwhile.
 """
 
 from __future__ import annotations
@@ -36,7 +26,6 @@ import difflib
 import io
 import json
 import os
-import posixpath
 import re
 import shutil
 import sys
@@ -53,34 +42,27 @@ from docutils.parsers.rst.directives.misc import Include
 
 from demos.checkpoints import CHECKPOINTS, checkpoints
 from talk.tools import figures
-from talk.tools._common import (CONTROL, ROOT, TALK, ToolError, read_text,
-                                shown)
+from talk.tools._common import CONTROL, ROOT, TALK, ToolError, read_text, shown
 from talk.tools.outline import read_outline
 
-MARKER = ".talk-slides-build"
-GENERATED = "generated"
+MARKER, GENERATED = ".talk-slides-build", "generated"
+HEADER = ("# talk.tools.slides made this folder and every path below; the next "
+          "build replaces them")
 #: A diff fits a 1024x768 slide as every code block: 12 lines of 65 columns.
-MAX_DIFF_LINES, MAX_DIFF_WIDTH = 12, 66
-HUNK_SEPARATOR = "\u22ee"  # ⋮, between two changes of a diff
-DOCUTILS_SETTINGS = {
-    "_disable_config": True, "halt_level": 2, "report_level": 1,
-    "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
-    "syntax_highlight": "short", "traceback": True,
-    "warning_stream": io.StringIO()}  # said once, by BuildError
-#: The one INFO message that passes: two slides with one title.
-_HARMLESS_INFO = "Duplicate implicit target name"
+MAX_DIFF_LINES, MAX_DIFF_WIDTH, HUNK_SEPARATOR = 12, 66, "\u22ee"  # ⋮
+SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
+            "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
+            "syntax_highlight": "short", "traceback": True,
+            "warning_stream": io.StringIO()}  # said once, by BuildError
 _RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
-_NOT_TEXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico"}
 _CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
 _MARKER_LINE = re.compile(r"^\s*# \[(start|end):[\w-]+\]\s*$")
-#: ``generated/print.js``: opened with ``?print`` (talk.tools.pdf does), the
-#: deck drops its code substeps: one page per step, each block whole.
+#: Opened with ``?print`` (talk.tools.pdf), the deck has no code substeps:
+#: decktape prints one page per step, each block whole.
 PRINT_JS = """if (/[?&]print\\b/.test(location.search)) {
-    document.addEventListener("DOMContentLoaded", function () {
-        document.querySelectorAll("#impress pre .substep").forEach(
-            function (el) { el.classList.remove("substep"); });
-    });
-}
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("#impress pre .substep").forEach(
+      function (el) { el.classList.remove("substep"); }); }); }
 """
 
 
@@ -90,15 +72,13 @@ class BuildError(ToolError):
 
 @dataclass(frozen=True)
 class Build:
-    """*steps* impress.js steps made from *dependencies* (absolute paths of
-    every file read); *notices*: values the slides leave out (figures)."""
+    """*steps* made from *dependencies* (every file read, absolute);
+    *notices*: values the slides leave out (talk.tools.figures)."""
 
     steps: int
     dependencies: frozenset[Path]
     notices: tuple[str, ...] = ()
 
-
-# --- what the deck reads: included files and excerpts ----------------------
 
 class StrictInclude(Include):
     """docutils' include, naming the line of a bad byte or control
@@ -109,85 +89,60 @@ class StrictInclude(Include):
             text = super().read_file(path)
         except Exception:
             if os.path.isfile(path):
-                read_text(path)  # names the byte, its line and column
+                read_text(path)
             raise
         if CONTROL.search(text):
             read_text(path)
+        if not text.strip():
+            raise BuildError(f"{shown(path)}:1: the file is empty")
         return text
 
 
 class Excerpt(Directive):
-    """``.. excerpt:: FILE`` with ``:name: NAME``: the source of the
-    top-level def or class NAME, the method ``Class.NAME`` or the
-    module-level assignment to NAME in the Python file FILE (relative to the
-    rst file), dedented, with its decorators and the comment lines right
-    above it, without its docstring unless ``:docstring:`` is given.
-    ``:language:`` (default python) names the lexer. ``:steps: 1-3, 4, 5-9``
-    (lines of the excerpt, ascending) makes each group an impress.js
-    substep: one click each, the current group marked (projector.css).
-    A name that is missing or ambiguous, or a bad FILE, fails the build."""
+    """``.. excerpt:: FILE`` ``:name: NAME``: the top-level def or class,
+    ``Class.method`` or module-level assignment NAME of the Python file FILE
+    (relative to the rst file), dedented, with its decorators and the
+    comment lines right above it, its docstring left out (``:docstring:``
+    keeps it). ``:steps: 1-3, 4, 5-9``: ascending groups of its lines, each
+    an impress.js substep (projector.css marks the current one).
+    ``:language:`` names another lexer. A name that is not defined exactly
+    once fails the build."""
 
     required_arguments = 1
     option_spec = {"name": directives.unchanged_required,
-                   "steps": directives.unchanged_required,
-                   "docstring": directives.flag,
+                   "steps": directives.unchanged, "docstring": directives.flag,
                    "language": directives.unchanged_required}
 
     def run(self):
-        source = self.state.document.current_source
-        path = Path(source).parent / self.arguments[0]
+        path = Path(self.state.document.current_source).parent / self.arguments[0]
         self.state.document.settings.record_dependencies.add(str(path))
-        if "name" not in self.options:
-            raise self.error("excerpt: give the :name: of a def, class, "
-                             "method (Class.method) or assignment")
+        name = self.options.get("name", "")
         try:
             text = read_text(path)
-            tree = ast.parse(text, str(path))
+            found = _find(ast.parse(text, str(path)).body, name.split("."))
         except (ToolError, SyntaxError) as exc:
             raise self.error(f"excerpt: {exc}") from None
-        lines = self.excerpt(text, tree, path, self.options["name"])
-        groups = self.groups(self.options.get("steps", ""), len(lines))
-        return [self.block(lines, groups)]
-
-    def excerpt(self, text: str, tree, path: Path, name: str) -> list[str]:
-        lines = text.splitlines()
-        found = _find(tree.body, name.split("."))
         if len(found) != 1:
             raise self.error(f"excerpt: {len(found) or 'no'} definitions of "
                              f"{name!r} in {shown(path)}: give a def, class, "
                              "method or assignment defined once")
-        node = found[0]
-        first = min([node.lineno] + [d.lineno for d in getattr(
-            node, "decorator_list", [])]) - 1
-        while first and lines[first - 1].strip().startswith("#") and \
-                not _MARKER_LINE.match(lines[first - 1]):
-            first -= 1
-        skip = set()
-        body = getattr(node, "body", None)
-        if body and "docstring" not in self.options and \
-                ast.get_docstring(node, clean=False) is not None:
-            skip = set(range(body[0].lineno - 1, body[0].end_lineno))
-        kept = [line for number, line in enumerate(lines[:node.end_lineno])
-                if number >= first and number not in skip
-                and not _MARKER_LINE.match(line)]
-        return textwrap.dedent("\n".join(kept)).splitlines()
-
-    def groups(self, spec: str, count: int) -> list[range]:
+        lines = _lines(text.splitlines(), found[0], "docstring" in self.options)
         groups = []
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            match = re.fullmatch(r"(\d+)(?:\s*-\s*(\d+))?", part)
-            low, high = (int(match[1]), int(match[2] or match[1])) if match \
-                else (0, 0)
-            if not 1 <= low <= high <= count or (groups and low <= groups[-1][-1]):
+        for part in filter(None, map(str.strip, self.options.get(
+                "steps", "").split(","))):
+            match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+            group = range(int(match[1]), int(match[2] or match[1]) + 1) \
+                if match else range(0)
+            if not group or group[0] < 1 or group[-1] > len(lines) or (
+                    groups and group[0] <= groups[-1][-1]):
                 raise self.error(f"excerpt: :steps: {part!r}: give ascending "
-                                 f"groups of lines 1-{count}, e.g. 1-3, 4, 5-9")
-            groups.append(range(low, high + 1))
-        return groups
+                                 f"groups of lines 1-{len(lines)}: 1-3, 4, 5-9")
+            groups.append(group)
+        return [self.block("\n".join(lines), groups)]
 
-    def block(self, lines: list[str], groups: list[range]):
+    def block(self, code: str, groups: list[range]):
         from docutils.utils.code_analyzer import Lexer, LexerError
 
-        code = "\n".join(lines)
         language = self.options.get("language", "python")
         try:
             tokens = list(Lexer(code, language, "short"))
@@ -205,48 +160,58 @@ class Excerpt(Directive):
                     parent = nodes.inline(classes=[
                         "substep" if current >= 0 else "code-rest"])
                     block += parent
-                parent += (nodes.inline(piece, piece, classes=classes)
-                           if classes else nodes.Text(piece))
+                parent += nodes.inline(piece, piece, classes=classes) \
+                    if classes else nodes.Text(piece)
                 number += piece.endswith("\n")
         return block
 
 
 def _find(body: list, names: list[str]) -> list:
-    """The nodes of *body* that define ``names[0]`` (then, inside a class,
-    the rest)."""
+    """The nodes of *body* defining ``names[0]`` (then, in a class, the rest)."""
     found = []
     for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                             ast.ClassDef)):
-            defined = [node.name]
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = getattr(node, "targets", [getattr(node, "target", None)])
-            defined = [t.id for t in targets if isinstance(t, ast.Name)]
-        else:
-            continue
-        if names[0] in defined:
+        targets = getattr(node, "targets", [getattr(node, "target", None)])
+        defined = [getattr(node, "name", None)] + [
+            t.id for t in targets if isinstance(t, ast.Name)]
+        if names[0] in defined and isinstance(node, (
+                ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                ast.Assign, ast.AnnAssign)):
             found += _find(node.body, names[1:]) if names[1:] else [node]
     return found
+
+
+def _lines(lines: list[str], node, docstring: bool) -> list[str]:
+    """The lines of *node* shown by an excerpt (see Excerpt)."""
+    first = min([node.lineno] + [d.lineno for d in getattr(
+        node, "decorator_list", [])]) - 1
+    while first and lines[first - 1].lstrip().startswith("#") and \
+            not _MARKER_LINE.match(lines[first - 1]):
+        first -= 1
+    skip = range(0)
+    if not docstring and hasattr(node, "body") and ast.get_docstring(node):
+        skip = range(node.body[0].lineno - 1, node.body[0].end_lineno)
+    return textwrap.dedent("\n".join(
+        line for n, line in enumerate(lines[:node.end_lineno])
+        if n >= first and n not in skip and not _MARKER_LINE.match(line)
+    )).splitlines()
 
 
 directives.register_directive("include", StrictInclude)
 directives.register_directive("excerpt", Excerpt)
 
 
-# --- generated files: live-coding diffs and the talk plan --------------------
-
 def checkpoint_diff(old: Path, new: Path) -> str:
     """The diff a slide shows from checkpoint *old* to *new*: no context,
     file names, ``@@`` headers or blank-only lines; ``⋮`` between hunks."""
-    shown_lines: list[str] = []
+    lines: list[str] = []
     for line in difflib.unified_diff(read_text(old).splitlines(),
                                      read_text(new).splitlines(), n=0,
                                      lineterm=""):
-        if line.startswith("@@") and shown_lines[-1:] != [HUNK_SEPARATOR]:
-            shown_lines.append(HUNK_SEPARATOR)
+        if line.startswith("@@") and lines[-1:] != [HUNK_SEPARATOR]:
+            lines.append(HUNK_SEPARATOR)
         elif not line.startswith(("---", "+++", "@@")) and line[1:].strip():
-            shown_lines.append(line)
-    text = "\n".join(shown_lines).strip(HUNK_SEPARATOR + "\n")
+            lines.append(line)
+    text = "\n".join(lines).strip(HUNK_SEPARATOR + "\n")
     return text + "\n" if text else ""
 
 
@@ -258,30 +223,29 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
         steps = list(checkpoints(folder).values())
     except ValueError as exc:
         raise BuildError(str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for old, new in zip(steps, steps[1:]):
         name = f"{old.name[:6]}-{new.name[:6]}.diff"
-        lines = checkpoint_diff(old, new).splitlines()
-        if not lines:
-            raise BuildError(f"{shown(new)}: the same code as {old.name}")
+        lines = checkpoint_diff(old, new).splitlines() or [""]
         widest = max(map(len, lines))
+        if not widest:
+            raise BuildError(f"{shown(new)}: the same code as {old.name}")
         if len(lines) > MAX_DIFF_LINES or widest > MAX_DIFF_WIDTH:
             raise BuildError(
                 f"/{GENERATED}/{name}: {len(lines)} lines, {widest} columns; "
                 f"a slide holds {MAX_DIFF_LINES} lines of {MAX_DIFF_WIDTH}: "
                 f"make the step from {old.name} to {new.name} smaller")
-        out.mkdir(parents=True, exist_ok=True)
         (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(out / name)
     return written
 
 
 def talk_plan(proposal: Path, doctree) -> str:
-    """``window.talkPlan = {...};`` from *proposal*'s outline: total minutes
-    and, per section, its minutes, planned start and first step (0-based,
-    of the section file ``0N_*.rst``; null when there is none)."""
-    starts = [Path(t.source or "").name
-              for t in doctree.findall(nodes.transition)]
+    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes
+    and per section its minutes, planned start and first step (0-based;
+    its file is ``0N_*.rst``; null when no step comes from it)."""
+    starts = [Path(t.source or "").name for t in doctree.findall(nodes.transition)]
     sections, start = [], 0.0
     for section in read_outline(proposal):
         first = next((i for i, name in enumerate(starts)
@@ -290,80 +254,62 @@ def talk_plan(proposal: Path, doctree) -> str:
                          "minutes": section.minutes, "start": start,
                          "first_step": first})
         start += section.minutes
-    plan = {"minutes": start, "sections": sections}
-    return f"window.talkPlan = {json.dumps(plan, ensure_ascii=False)};\n"
+    plan = json.dumps({"minutes": start, "sections": sections}, ensure_ascii=False)
+    return f"window.talkPlan = {plan};\n"
 
-
-# --- rendering ----------------------------------------------------------------
 
 def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
            ) -> Build:
     """Render the deck *source* into *folder*, a new empty folder; returns
     the Build. Raises BuildError (ToolError for an unreadable file) when the
     deck is not strictly correct; *folder* is then half-written."""
+    from docutils.core import publish_doctree
+    from docutils.utils import SystemMessage
+    from hovercraft.parse import HovercraftReader
+
     source, folder = Path(source).resolve(), Path(folder).resolve()
     text = read_text(source)
     if not text.strip():
         raise BuildError(f"{shown(source)}:1: the file is empty")
     diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
-    notices, figure_sources = figures.generate(
-        folder / GENERATED, source.parent / figures.TALK_TOML_NAME)
-    doctree, read = _parse(source, text, folder)
-    _check(doctree, source, read, diffs)
-    if set(diffs) & read:
-        read |= {p.resolve() for p in checkpoints(checkpoint_folder).values()}
-    if not read & {folder / GENERATED / n for n in figures.WHO_AND_WHERE}:
-        notices = []  # no slide shows who and where: nothing is missing
-    proposal = source.parent.parent / "proposal.md"
-    proposal = proposal if proposal.is_file() else ROOT / "proposal.md"
-    (folder / GENERATED / "talk-plan.js").write_text(
-        talk_plan(proposal, doctree), encoding="utf-8")
-    (folder / GENERATED / "print.js").write_text(PRINT_JS, encoding="utf-8")
+    notices, used = figures.generate(folder / GENERATED,
+                                     source.parent / figures.TALK_TOML_NAME)
+    reader = HovercraftReader()
     try:
+        doctree = publish_doctree(text, str(source), reader=reader,
+                                  settings_overrides={**SETTINGS,
+                                                      "root_prefix": str(folder)})
+        read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
+        _check(doctree, source, read | {source}, diffs)
+        if set(diffs) & read:
+            read |= {p.resolve() for p in checkpoints(checkpoint_folder).values()}
+        if not read & {folder / GENERATED / n for n in figures.WHO_AND_WHERE}:
+            notices = []  # no slide shows who and where: nothing is missing
+        proposal = source.parent.parent / "proposal.md"
+        proposal = proposal if proposal.is_file() else ROOT / "proposal.md"
+        (folder / GENERATED / "talk-plan.js").write_text(
+            talk_plan(proposal, doctree), encoding="utf-8")
+        (folder / GENERATED / "print.js").write_text(PRINT_JS, encoding="utf-8")
         steps, copied = _write_html(doctree, source, text, folder)
+    except SystemMessage as exc:
+        raise BuildError(" ".join(str(exc).split("\n\n")[0].split())) from None
     except RecursionError:
         raise BuildError(f"{shown(source)}: nested too deeply (a list in a "
-                         "list in a list ...) for the HTML writer") from None
-    used = {p for p in read | copied | figure_sources | {proposal, source}
+                         "list in a list ...)") from None
+    used = {p for p in read | copied | used | {proposal, source}
             if not p.is_relative_to(folder)}
     return Build(steps, frozenset(used), tuple(notices))
 
 
-def _parse(source: Path, text: str, root: Path):
-    """docutils' tree of *source* (its text *text*) and the files read."""
-    from docutils.core import publish_doctree
-    from docutils.utils import SystemMessage
-    from hovercraft.parse import HovercraftReader
-
-    reader = HovercraftReader()
-    try:
-        doctree = publish_doctree(text, source_path=str(source), reader=reader,
-                                  settings_overrides={**DOCUTILS_SETTINGS,
-                                                      "root_prefix": str(root)})
-    except SystemMessage as exc:
-        raise BuildError(_one_line(str(exc))) from None
-    except RecursionError:
-        raise BuildError(f"{shown(source)}: nested too deeply for docutils "
-                         "(a list in a list in a list ...)") from None
-    read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
-    return doctree, read
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.strip().split("\n\n")[0].split())
-
-
 def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
-    """BuildError for an INFO message left in the tree (the harmless one is
-    removed), an empty file, an included .rst file that starts no step, or
-    a live-coding diff on no slide when another is on one."""
+    """BuildError for an INFO message (but "Duplicate implicit target name":
+    two slides, one title), an included .rst file that starts no step, or a
+    diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
-        if _HARMLESS_INFO not in message.astext().splitlines()[0]:
-            raise BuildError(_one_line(message.astext()))
+        text = message.astext()
+        if "Duplicate implicit target name" not in text.splitlines()[0]:
+            raise BuildError(" ".join(text.split("\n\n")[0].split()))
         message.parent.remove(message)
-    for path in sorted(read - {master}):
-        if path.suffix.lower() not in _NOT_TEXT and not read_text(path).strip():
-            raise BuildError(f"{shown(path)}:1: the file is empty")
     starts = Counter(Path(t.source).resolve()
                      for t in doctree.findall(nodes.transition) if t.source)
     for path in sorted(read):
@@ -380,16 +326,16 @@ def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
 
 def _write_html(doctree, source: Path, text: str, folder: Path
                 ) -> tuple[int, set[Path]]:
-    """Write index.html and every file it uses into *folder*; returns the
+    """Write index.html and the files it uses into *folder*; returns the
     number of steps and the files copied.
 
-    Why not hovercraft's own ``generate()``/``rst2html()``: they take a file
-    name and parse it again with fixed settings of their own (not strict, no
-    ``root_prefix``, docutils.conf read), and copy resources with paths
-    joined unchecked (``../x`` lands outside the target). So this is the
-    smallest copy of rst2html's middle: hovercraft's SlideMaker,
-    position_slides, Template and XSLT on the tree parsed once above; the
-    files are copied here, each checked to stay inside *folder*.
+    Not hovercraft's own ``generate()`` or ``rst2html()``: they take a file
+    name and parse it again with settings of their own (not strict, no
+    ``root_prefix``, docutils.conf read), and copy resources to paths joined
+    unchecked (``../x`` lands outside the target). So this is the smallest
+    copy of rst2html's middle: hovercraft's SlideMaker, position_slides,
+    Template and XSLT on the tree parsed once; files are copied here, each
+    checked to stay inside *folder*.
     """
     from docutils.core import publish_from_doctree
     from docutils.writers.docutils_xml import Writer
@@ -410,23 +356,30 @@ def _write_html(doctree, source: Path, text: str, folder: Path
     for name in ("talk-plan.js", "print.js"):
         template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
                               tpl.JS_POSITION_HEADER)
-    ours = _resources(source, text, folder)
-    for field, name, path in ours:
-        kind, media = (field.split("-", 1) + [None])[:2]
-        if kind == "js":
-            template.add_resource(path, tpl.JS_RESOURCE, name,
-                                  tpl.JS_POSITION_HEADER if media == "header"
-                                  else tpl.JS_POSITION_BODY)
-        elif media not in ("console", "preview"):
-            template.add_resource(path, tpl.CSS_RESOURCE, name,
-                                  media or "screen,projection")
+    ours = []  # (field, name, path) of the master file's CSS and JS
+    for match in _RESOURCE_FIELD.finditer(text):
+        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
+        for name in match[2].split():
+            path, (kind, _, media) = source.parent / name, match[1].partition("-")
+            if _outside(name, folder, folder) or not path.is_file():
+                raise BuildError(f"{where}: :{match[1]}: " + (
+                    f"{name!r} would be copied outside the build" if _outside(
+                        name, folder, folder) else f"file {name!r} not found"))
+            ours.append((kind, name, path.resolve()))
+            if kind == "js":
+                template.add_resource(path, tpl.JS_RESOURCE, name,
+                                      tpl.JS_POSITION_HEADER if media == "header"
+                                      else tpl.JS_POSITION_BODY)
+            elif media not in ("console", "preview"):
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
+                                      media or "screen,projection")
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
     parser = etree.XMLParser()
     parser.resolvers.add(ResourceResolver())
-    transform = etree.XSLT(etree.fromstring(template.xsl, parser))
-    page = template.doctype + html.tostring(transform(tree))
+    page = template.doctype + html.tostring(
+        etree.XSLT(etree.fromstring(template.xsl, parser))(tree))
     steps = page.count(b'class="step ')
     if not steps:
         raise BuildError(f"{shown(source)}:1: the deck has no step: start "
@@ -436,92 +389,56 @@ def _write_html(doctree, source: Path, text: str, folder: Path
         if resource.is_in_template:
             _copy(Path(template.get_source_path(resource)),
                   folder / resource.final_path())
-    copied, checkout = set(), source.parent.parent
-    for field, name, path in ours:  # read once: checked, scanned, written
-        text = read_text(path)
+    used, checkout = {path for _, _, path in ours}, source.parent.parent
+    for kind, name, path in ours:  # read once: checked, scanned, written
+        css = read_text(path)
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-        for match in _CSS_URL.finditer(text if field.startswith("css") else ""):
-            line = text.count("\n", 0, match.start()) + 1
-            copied.add(_copy_used(match[1], path.parent, (folder / name).parent,
-                                  folder, f"{shown(path)}:{line}", checkout))
-    for where, uri in _images(doctree):
-        copied.add(_copy_used(uri, source.parent, folder, folder, where,
-                              checkout))
-    return steps, {p for p in copied | {p for _, _, p in ours} if p}
-
-
-def _resources(source: Path, text: str, folder: Path
-               ) -> list[tuple[str, str, Path]]:
-    """(field, name, path) of each CSS and JavaScript file the master
-    file's fields (in *text*) name; BuildError for a missing one or one
-    outside the build."""
-    found = []
-    for match in _RESOURCE_FIELD.finditer(text):
-        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
-        for name in match[2].split():
-            path = (source.parent / name).resolve()
-            if not _inside(name, folder):
-                raise BuildError(f"{where}: :{match[1]}: {name!r} would be "
-                                 "copied outside the build: keep it in the "
-                                 "deck's folder")
-            if not path.is_file():
-                raise BuildError(f"{where}: :{match[1]}: file {name!r} not found")
-            found.append((match[1], name, path))
-    return found
-
-
-def _images(doctree):
-    """(file:line, uri) of every image and ``<img>``/``<source>`` of raw
-    HTML; BuildError for one without a src."""
-    from lxml import etree, html
-
-    for node in doctree.findall(lambda n: isinstance(n, (nodes.image,
-                                                         nodes.raw))):
+        (folder / name).write_text(css, encoding="utf-8")
+        for match in _CSS_URL.finditer(css if kind == "css" else ""):
+            line = css.count("\n", 0, match.start()) + 1
+            used.add(_copy_used(match[1], path.parent, (folder / name).parent,
+                                folder, f"{shown(path)}:{line}", checkout))
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.image, nodes.raw))):
         where = f"{shown(node.source or '?')}:{node.line or 0}"
-        if isinstance(node, nodes.image):
-            yield where, node["uri"]
-            continue
-        if "html" not in node.get("format", "").split():
-            continue
-        try:
-            elements = html.fromstring(f"<div>{node.astext()}</div>").iter(
-                "img", "source")
-        except (etree.ParserError, ValueError) as exc:
-            raise BuildError(f"{where}: raw HTML: {exc}") from None
-        for element in elements:
-            if not element.get("src", "").strip():
-                raise BuildError(f"{where}: <{element.tag}> without a src: "
-                                 "give the file it shows")
-            yield where, element.get("src")
+        uris = [node["uri"]] if isinstance(node, nodes.image) else []
+        if "html" in node.get("format", "").split():
+            for element in html.fromstring(f"<div>{node.astext()}</div>"
+                                           ).iter("img", "source"):
+                if not element.get("src", "").strip():
+                    raise BuildError(f"{where}: <{element.tag}> without a src:"
+                                     " give the file it shows")
+                uris.append(element.get("src"))
+        used |= {_copy_used(uri, source.parent, folder, folder, where, checkout)
+                 for uri in uris}
+    return steps, used - {None}
 
 
-def _inside(name: str, folder: Path) -> bool:
-    """True when the relative path *name* stays inside *folder*."""
-    normal = posixpath.normpath(name)
-    return not (normal.startswith(("/", "..")) or ":" in name.split("/")[0]
-                or not (folder / normal).resolve().is_relative_to(folder))
+def _outside(name: str, there: Path, folder: Path) -> bool:
+    """True when *name* (relative to *there*) is a URL or lands outside
+    *folder*."""
+    return ":" in name or not Path(os.path.normpath(there / name)
+                                   ).is_relative_to(folder)
 
 
 def _copy_used(uri: str, here: Path, there: Path, folder: Path, where: str,
-               checkout: Path):
-    """Copy the file *uri* names (relative to *here*) to *there*; the
-    source path, or None for a ``data:``/``#`` URI or a generated file.
-    BuildError (naming *where*) unless it is a file inside *checkout* (or
-    the repository) copied inside *folder*."""
+               checkout: Path) -> Path | None:
+    """Copy the file *uri* names (from *here* to *there*, in *folder*);
+    returns its path (None for a ``data:``/``#`` URI or a generated file).
+    BuildError naming *where* unless it is a file of the checkout (or of
+    the repository) that stays inside *folder*."""
     path, target = (here / uri).resolve(), there / uri
-    if uri.startswith(("data:", "#")) or (
-            target.resolve().is_relative_to(folder / GENERATED)
-            and target.is_file()):
+    if uri.startswith(("data:", "#")) or (target.resolve().is_relative_to(
+            folder / GENERATED) and target.is_file()):
         return None
-    if not _inside(os.path.relpath(target, folder), folder):
-        raise BuildError(f"{where}: {uri!r} would be copied outside the build "
-                         "(or is a URL): keep the file in the deck's folder")
-    if not path.is_file():
-        raise BuildError(f"{where}: {uri!r} is " + (
-            "a folder" if path.is_dir() else "not found") + ": give a file")
-    if not any(path.is_relative_to(top) for top in (ROOT, checkout.resolve())):
-        raise BuildError(f"{where}: {uri!r} is outside the checkout")
+    problem = (
+        "would be copied outside the build (or is a URL): keep it in the "
+        "deck's folder" if _outside(uri, there, folder) else
+        "is a folder" if path.is_dir() else "is not found" if not path.is_file()
+        else "is outside the checkout" if not any(path.is_relative_to(top) for top
+                                                  in (ROOT, checkout.resolve()))
+        else "")
+    if problem:
+        raise BuildError(f"{where}: {uri!r} {problem}")
     _copy(path, target)
     return path
 
@@ -531,13 +448,11 @@ def _copy(path: Path, target: Path) -> None:
     shutil.copyfile(path, target)
 
 
-# --- the target folder ---------------------------------------------------------
-
 def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS
           ) -> Build:
     """Build *source* into the folder *target*, replacing it only on success
     and only if it is new, empty or a previous build; returns the Build.
-    Raises BuildError and then leaves *target* as it was."""
+    Raises BuildError (any OSError too) and then leaves *target* as it was."""
     target = Path(os.path.abspath(target))
     try:
         check_target(target)
@@ -550,8 +465,7 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS
             _write_manifest(staging)
             _swap(staging, target)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise BuildError(f"{shown(exc.filename or target)}: "
                          f"{exc.strerror or exc}") from None
@@ -562,10 +476,10 @@ def check_target(target: Path) -> None:
     """BuildError unless *target* is a new folder, an empty one, or one a
     build made holding only what that build listed."""
     try:
-        os.fsencode(target).decode("utf-8")
-    except UnicodeDecodeError:
-        raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: "
-                         "give another") from None
+        str(target).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BuildError(f"{ascii(str(target))}: the folder's name is not "
+                         "UTF-8: give another") from None
     if target.is_symlink():
         raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
     if target.exists() and not target.is_dir():
@@ -600,22 +514,18 @@ def _manifest(folder: Path) -> set[str] | None:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    if lines[:1] != ["# talk.tools.slides made this folder and every path "
-                     "below; the next build replaces them"]:
-        return None
-    return set(lines[1:])
+    return set(lines[1:]) if lines[:1] == [HEADER] else None
 
 
 def _write_manifest(folder: Path) -> None:
-    (folder / MARKER).write_text(
-        "# talk.tools.slides made this folder and every path below; the next "
-        "build replaces them\n" + "".join(f"{path}\n" for path in sorted(
-            _paths(folder))), encoding="utf-8")
+    (folder / MARKER).write_text("".join(
+        f"{line}\n" for line in [HEADER, *sorted(_paths(folder))]),
+        encoding="utf-8")
 
 
 def _swap(staging: Path, target: Path) -> None:
     """Put *staging* in the place of *target*; delete what the previous
-    build listed, and only that."""
+    build listed, and only that (BuildError if anything else is left)."""
     if not target.exists():
         staging.rename(target)
         return
@@ -629,10 +539,9 @@ def _swap(staging: Path, target: Path) -> None:
         raise
     for name in sorted((_manifest(old) or set()) | {MARKER}, reverse=True):
         path = old / name
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif path.exists() or path.is_symlink():
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+        elif not path.is_dir() and (path.exists() or path.is_symlink()):
             path.unlink()
     if any(old.iterdir()):
         raise BuildError(f"{shown(old)}: files appeared in {shown(target)} "
@@ -640,24 +549,19 @@ def _swap(staging: Path, target: Path) -> None:
     old.rmdir()
 
 
-# --- command line --------------------------------------------------------------
-
 def main(argv: list[str] | None = None) -> int:
     """Run the build with the command line *argv*; returns the exit status
     (argparse exits 2 itself for a bad command line)."""
     parser = argparse.ArgumentParser(
-        prog="python -m talk.tools.slides",
-        description="Build the deck, strictly: any docutils message, empty "
-                    "file or stepless section fails it and the last good "
-                    "build stays.",
+        prog="python -m talk.tools.slides", description="Build the deck, "
+        "strictly: any problem fails it and the last good build stays.",
         epilog="Exit status: 0 built; 1 the build failed or TARGET_DIR is "
                "refused (one line on stderr); 2 a bad command line.")
     parser.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
                         default=TALK / "index.rst")
     parser.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
                         default=ROOT / "build" / "slides")
-    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS,
-                        metavar="DIR")
+    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
