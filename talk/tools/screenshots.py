@@ -1,18 +1,14 @@
-"""One PNG per step of the built deck, as the projector shows it (1024x768).
+"""One PNG per step of the built deck, as the projector shows it (1024x768):
+``python -m talk.tools.screenshots [INDEX_HTML] [OUT_DIR]`` (defaults
+build/slides/index.html, build/screenshots).
 
-Usage: ``python -m talk.tools.screenshots [INDEX_HTML] [OUT_DIR]`` (defaults
-build/slides/index.html and build/screenshots).
-
-The deck is walked with the keyboard in Debian's Chromium (see
-:mod:`talk.tools.browser`), with reduced motion. A PNG is named
-``NN-<step id>.png``, or ``NN-<title>.png`` for a step with hovercraft's
-numbered id. OUT_DIR may hold other files: the tool lists what it wrote in
-``OUT_DIR/.talk-screenshots`` and deletes or overwrites only those; a file
-it did not write, under a name it would use, makes it refuse.
-
-Exit status: 0 written; 1 the deck or Chromium is missing, OUT_DIR is
-refused or cannot be written, or the deck does not load (one line); 2 for
-a bad command line.
+The deck is walked with the keyboard in Debian's Chromium (talk.tools.browser)
+with reduced motion. A PNG is named ``NN-<step id>.png``, or after the step's
+title when its id is hovercraft's ``step-N``. The tool lists what it wrote in
+``OUT_DIR/.talk-screenshots`` and deletes or overwrites only those files; one
+it did not write, under a name it would use, makes it refuse. Exit status: 0
+written; 1 a missing deck or Chromium, a refused or unwritable OUT_DIR, a deck
+that does not load (one line); 2 a bad command line.
 """
 
 from __future__ import annotations
@@ -42,11 +38,9 @@ def file_names(titles: list[str]) -> list[str]:
 
 def take(index_html: Path, out_dir: Path, browser=None) -> list[Path]:
     """Write one PNG per step of *index_html* into *out_dir*; return them.
-
-    *browser*, a playwright Chromium, is started (and closed) here when not
-    given. Raises ToolError when *out_dir* is a file, holds a file it did
-    not write under a name it would use, or Chromium is missing.
-    """
+    *browser* (playwright's Chromium) is started here when not given.
+    Raises ToolError when *out_dir* holds a file it did not write under a
+    name it would use, or Chromium is missing; OSError when it cannot write."""
     if browser is None:
         from playwright.sync_api import sync_playwright
 
@@ -59,8 +53,6 @@ def take(index_html: Path, out_dir: Path, browser=None) -> list[Path]:
                 return take(index_html, out_dir, browser)
             finally:
                 browser.close()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ToolError(f"{shown(out_dir)} is a file, not a folder")
     try:
         lines = (out_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -92,9 +84,7 @@ def take(index_html: Path, out_dir: Path, browser=None) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     """Run the tool with the command line *argv*; returns the exit status
     (argparse exits 2 itself for a bad command line)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m talk.tools.screenshots",
-        description="One PNG per step of the built deck, at 1024x768.")
+    parser = argparse.ArgumentParser(prog="python -m talk.tools.screenshots")
     parser.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
                         default=ROOT / "build" / "slides" / "index.html")
     parser.add_argument("out_dir", nargs="?", type=Path, metavar="OUT_DIR",

@@ -1,21 +1,16 @@
 """The strict slide build: ``python -m talk.tools.slides [SOURCE.rst]
-[TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides,
-demos/checkpoints).
+[TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides, demos/checkpoints).
 
-docutils parses the deck once, with settings given per call; the build fails
-with one line naming the file (and line), exit status 1, on any docutils
-message, a byte that is not UTF-8 or a control character in any file the
-deck reads, an empty file, an included .rst file that starts no step
-(``----``), a missing ``:css:``/``:js-...:`` file, an image or CSS
-``url()`` that is a folder, outside the checkout or copied outside the build
-(``../x``), and a live-coding diff too big for a slide or on no slide.
-The build writes into ``generated/`` the live-coding diffs (included as
-``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures) and
-``talk-plan.js`` (``window.talkPlan``, proposal.md's outline). It renders
-into a new folder and swaps it in only on success (a failure keeps the last
-good build), lists what it made in ``TARGET_DIR/.talk-slides-build`` and
-deletes nothing else: it refuses a TARGET_DIR that is a file, a symbolic
-link or holds other files, and keeps a file written into it meanwhile.
+docutils parses the deck once, with settings given per call. Any docutils
+message fails the build, as do a byte that is not UTF-8 or a control character
+in any file read, an empty file, an included .rst file that starts no step,
+a missing :css:/:js: file, an image or CSS url() that is a folder, outside the
+checkout or copied outside the build (``../x``), a live-coding diff too big or
+on no slide: one line names the file (and line), exit status 1. Generated into
+``generated/``: the live-coding diffs (``/generated/stepNN-stepMM.diff``), the
+figures (talk.tools.figures), ``talk-plan.js`` (``window.talkPlan``). The deck
+is swapped in only on success; ``.talk-slides-build`` lists what a build made,
+and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,17 +46,15 @@ HEADER = ("# talk.tools.slides made this folder and every path below; the next "
 MAX_DIFF_LINES, MAX_DIFF_WIDTH, HUNK_SEPARATOR = 12, 66, "\u22ee"  # ⋮
 SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
             "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
-            "syntax_highlight": "short", "traceback": True,
-            "warning_stream": io.StringIO()}  # said once, by BuildError
+            "syntax_highlight": "short", "traceback": True}
 _RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
 _CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
 _MARKER_LINE = re.compile(r"^\s*# \[(start|end):[\w-]+\]\s*$")
 #: Opened with ``?print`` (talk.tools.pdf), the deck has no code substeps:
 #: decktape prints one page per step, each block whole.
-PRINT_JS = """if (/[?&]print\\b/.test(location.search)) {
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("#impress pre .substep").forEach(
-      function (el) { el.classList.remove("substep"); }); }); }
+PRINT_JS = """if (/[?&]print\\b/.test(location.search)) addEventListener(
+  "DOMContentLoaded", () => document.querySelectorAll("#impress pre .substep")
+    .forEach(el => el.classList.remove("substep")));
 """
 
 
@@ -89,7 +81,7 @@ class StrictInclude(Include):
             text = super().read_file(path)
         except Exception:
             if os.path.isfile(path):
-                read_text(path)
+                read_text(path)  # names a bad byte's line
             raise
         if CONTROL.search(text):
             read_text(path)
@@ -99,14 +91,12 @@ class StrictInclude(Include):
 
 
 class Excerpt(Directive):
-    """``.. excerpt:: FILE`` ``:name: NAME``: the top-level def or class,
-    ``Class.method`` or module-level assignment NAME of the Python file FILE
-    (relative to the rst file), dedented, with its decorators and the
-    comment lines right above it, its docstring left out (``:docstring:``
-    keeps it). ``:steps: 1-3, 4, 5-9``: ascending groups of its lines, each
-    an impress.js substep (projector.css marks the current one).
-    ``:language:`` names another lexer. A name that is not defined exactly
-    once fails the build."""
+    """``.. excerpt:: FILE`` ``:name: NAME``: the def, class, ``Class.method``
+    or module-level assignment NAME of the Python file FILE (relative to the
+    rst file), dedented, with its decorators and the comment lines above it,
+    its docstring left out (unless ``:docstring:``). ``:steps: 1-3, 4, 5-9``:
+    ascending groups of its lines, each an impress.js substep. ``:language:``
+    names another lexer. A NAME not defined exactly once fails the build."""
 
     required_arguments = 1
     option_spec = {"name": directives.unchanged_required,
@@ -127,18 +117,17 @@ class Excerpt(Directive):
                              f"{name!r} in {shown(path)}: give a def, class, "
                              "method or assignment defined once")
         lines = _lines(text.splitlines(), found[0], "docstring" in self.options)
-        groups = []
-        for part in filter(None, map(str.strip, self.options.get(
-                "steps", "").split(","))):
-            match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+        groups = [range(0)]
+        for part in filter(None, self.options.get("steps", "").split(",")):
+            match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", part)
             group = range(int(match[1]), int(match[2] or match[1]) + 1) \
                 if match else range(0)
-            if not group or group[0] < 1 or group[-1] > len(lines) or (
-                    groups and group[0] <= groups[-1][-1]):
-                raise self.error(f"excerpt: :steps: {part!r}: give ascending "
+            if not group or group[-1] > len(lines) or group[0] <= max(
+                    groups[-1], default=0):
+                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending "
                                  f"groups of lines 1-{len(lines)}: 1-3, 4, 5-9")
             groups.append(group)
-        return [self.block("\n".join(lines), groups)]
+        return [self.block("\n".join(lines), groups[1:])]
 
     def block(self, code: str, groups: list[range]):
         from docutils.utils.code_analyzer import Lexer, LexerError
@@ -149,11 +138,10 @@ class Excerpt(Directive):
         except LexerError as exc:
             raise self.error(f"excerpt: {exc}") from None
         block = nodes.literal_block(code, classes=["code", language])
-        block.source, block.line = self.state_machine.get_source_and_line(
-            self.lineno)
+        self.add_name(block)
         group_of = {n: i for i, group in enumerate(groups) for n in group}
         number, parent, current = 1, block, None
-        for classes, value in tokens:
+        for classes, value in tokens:  # each line into its group's <span>
             for piece in value.splitlines(keepends=True):
                 if groups and group_of.get(number, -1) != current:
                     current = group_of.get(number, -1)
@@ -170,13 +158,13 @@ def _find(body: list, names: list[str]) -> list:
     """The nodes of *body* defining ``names[0]`` (then, in a class, the rest)."""
     found = []
     for node in body:
-        targets = getattr(node, "targets", [getattr(node, "target", None)])
-        defined = [getattr(node, "name", None)] + [
-            t.id for t in targets if isinstance(t, ast.Name)]
-        if names[0] in defined and isinstance(node, (
-                ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                ast.Assign, ast.AnnAssign)):
-            found += _find(node.body, names[1:]) if names[1:] else [node]
+        defined = [getattr(node, "name", None)]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            defined = [t.id for t in getattr(node, "targets", None) or [
+                node.target] if isinstance(t, ast.Name)]
+        if names[0] in defined:
+            found += _find(getattr(node, "body", []), names[1:]) \
+                if names[1:] else [node]
     return found
 
 
@@ -277,8 +265,8 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
     reader = HovercraftReader()
     try:
         doctree = publish_doctree(text, str(source), reader=reader,
-                                  settings_overrides={**SETTINGS,
-                                                      "root_prefix": str(folder)})
+                                  settings_overrides={**SETTINGS, "root_prefix": str(
+                                      folder), "warning_stream": io.StringIO()})
         read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
         _check(doctree, source, read | {source}, diffs)
         if set(diffs) & read:
@@ -310,10 +298,10 @@ def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
         if "Duplicate implicit target name" not in text.splitlines()[0]:
             raise BuildError(" ".join(text.split("\n\n")[0].split()))
         message.parent.remove(message)
-    starts = Counter(Path(t.source).resolve()
-                     for t in doctree.findall(nodes.transition) if t.source)
+    starts = {Path(t.source).resolve()
+              for t in doctree.findall(nodes.transition) if t.source}
     for path in sorted(read):
-        if path.suffix == ".rst" and path != master and not starts[path]:
+        if path.suffix == ".rst" and path != master and path not in starts:
             raise BuildError(f"{shown(path)}:1: starts no step: an included "
                              ".rst file begins each of its steps with a "
                              "transition line (----)")
