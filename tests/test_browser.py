@@ -756,29 +756,22 @@ def test_code_steps_with_the_clicker(chromium, built_deck):
 TEXT_LINES = "el => el.textContent.replace(/\\n$/, '').split('\\n')"
 
 
-def test_printed_deck_shows_code_whole_one_page_per_step(chromium, built_deck):
+def test_printed_deck_shows_code_whole_and_the_talk_plan_loads_first(
+        chromium, built_deck):
     """Opened with ?print (talk.tools.pdf, for decktape), the deck has no
-    substeps: decktape prints one page per step, each block whole."""
+    substeps: decktape prints one page per step, each block whole. The talk
+    plan (generated/talk-plan.js) is loaded before the deck's own script."""
     context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
     try:
         page = deck.open_deck(context, built_deck.as_uri() + "?print")
-        assert page.evaluate("document.querySelectorAll('#impress .substep').length") == 0
-        assert page.evaluate("document.querySelectorAll('#impress pre .code-rest').length") > 0
-    finally:
-        context.close()
-
-
-def test_the_talk_plan_is_loaded_before_the_deck_script(chromium, built_deck):
-    context = chromium.new_context(viewport=deck.VIEWPORT)
-    try:
-        page = context.new_page()
-        page.add_init_script("""document.addEventListener("DOMContentLoaded",
-            () => { window.__planAtDeck = window.talkPlan; });""")
-        page.goto(built_deck.as_uri())
+        substeps = page.evaluate("document.querySelectorAll('#impress .substep').length")
+        stepped = page.evaluate("document.querySelectorAll('#impress pre .code-rest').length")
         plan = page.evaluate("window.talkPlan")
-        scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.getAttribute('src'))")
+        scripts = page.eval_on_selector_all(
+            "script[src]", "els => els.map(e => e.getAttribute('src'))")
     finally:
         context.close()
+    assert (substeps, stepped > 0) == (0, True)
     assert scripts.index("generated/talk-plan.js") < scripts.index("theme/deck.js")
     assert plan["minutes"] == sum(s["minutes"] for s in plan["sections"]) > 0
 
