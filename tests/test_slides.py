@@ -617,3 +617,17 @@ def test_the_talk_plan_follows_the_outline(good_build):
     firsts = [s["first_step"] for s in plan["sections"]]
     assert firsts[0] == 0 and firsts == sorted(firsts)
     assert all("section-start" in found[n][0] for n in firsts[1:])
+
+
+def test_an_image_outside_the_checkout_is_refused(capsys, tmp_path):
+    """A link in the deck's folder to a file elsewhere on the machine."""
+    index = tiny_deck(tmp_path / "talk", one_step(".. image:: elsewhere.png"))
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.png"
+    outside.write_bytes(PNG)
+    try:
+        (tmp_path / "talk" / "elsewhere.png").symlink_to(outside)
+        status, out, err = build(capsys, index, tmp_path / "out")
+    finally:
+        outside.unlink()
+    assert_one_line_failure(status, err, "01_one.rst:6: 'elsewhere.png' is "
+                            "outside the checkout")
