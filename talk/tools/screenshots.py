@@ -31,7 +31,7 @@ NAMES = """() => Array.from(document.querySelectorAll("#impress .step")).map(
 
 def file_names(titles: list[str]) -> list[str]:
     """``NN-<slug>.png`` for each step's id or title, in order."""
-    return [f"{n:02d}-" + (re.sub(r"[^\w.]+", "-", title.lower()).strip("-.")[:50]
+    return [f"{n:02d}-" + (re.sub(r"\W+", "-", title.lower()).strip("-")[:50]
                            or "step") + ".png"
             for n, title in enumerate(titles, start=1)]
 
