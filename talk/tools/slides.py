@@ -6,9 +6,10 @@ message fails the build, as do a byte that is not UTF-8 or a control character
 in any file read, an empty file, an included .rst file that starts no step,
 a missing :css:/:js: file, an image or CSS url() that is a folder, outside the
 checkout or copied outside the build (``../x``), a live-coding diff too big or
-on no slide: one line names the file (and line), exit status 1. Generated into
-``generated/``: the live-coding diffs (``/generated/stepNN-stepMM.diff``), the
-figures (talk.tools.figures), ``talk-plan.js`` (``window.talkPlan``). The deck
+on no slide: one line names the file (and line), exit status 1 (2: a bad
+command line). Generated into ``generated/``: the live-coding diffs
+(``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures),
+``talk-plan.js`` (``window.talkPlan``) and ``print.js`` (PRINT_JS). The deck
 is swapped in only on success; ``.talk-slides-build`` lists what a build made,
 and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
 """
@@ -540,11 +541,8 @@ def _swap(staging: Path, target: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the build with the command line *argv*; returns the exit status
     (argparse exits 2 itself for a bad command line)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m talk.tools.slides", description="Build the deck, "
-        "strictly: any problem fails it and the last good build stays.",
-        epilog="Exit status: 0 built; 1 the build failed or TARGET_DIR is "
-               "refused (one line on stderr); 2 a bad command line.")
+    parser = argparse.ArgumentParser(prog="python -m talk.tools.slides",
+                                     description=__doc__.split("\n\n")[1])
     parser.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
                         default=TALK / "index.rst")
     parser.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
