@@ -46,7 +46,7 @@ def command(index_html: Path, output: Path, decktape: Path = DECKTAPE) -> list[s
         "--pause", str(PAUSE_MS),
         "--chrome-path", str(CHROMIUM),
         *(f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]),
-        Path(index_html).resolve().as_uri(),
+        Path(index_html).resolve().as_uri() + "?print",  # code whole
         str(output),
     ]
 
