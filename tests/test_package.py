@@ -98,7 +98,7 @@ def test_one_copy_of_the_module_serves_demos_slides_and_package():
         MODULE]
     # .venv has it installed editable: the demos and tests import this file.
     assert Path(inspect.getsourcefile(flask_flags)).resolve() == MODULE
-    includes = set(re.findall(r"^\.\. include:: (\S*/flask_flags\.py)$",
+    includes = set(re.findall(r"^\.\. excerpt:: (\S*/flask_flags\.py)$",
                               "".join(p.read_text(encoding="utf-8") for p
                                       in (ROOT / "talk").glob("*.rst")),
                               re.MULTILINE))

@@ -199,10 +199,10 @@ def no_step_at_all(talk: Path) -> None:
 BAD_INPUTS = {
     "missing include file": (
         lambda talk: edit(talk / "03_feature_flags.rst",
-                          "flask_flags.py\n   :code:", "no_such_file.py\n   :code:"),
+                          "demos/jinja.py\n   :code:", "demos/no_such_file.py\n   :code:"),
         "03_feature_flags.rst:"),
     "missing marker": (
-        lambda talk: edit(talk / "03_feature_flags.rst", "# [start:chain]",
+        lambda talk: edit(talk / "03_feature_flags.rst", "# [start:register]",
                           "# [start:no-such-marker]"),
         "03_feature_flags.rst:"),
     "title underline of 1 character": (underline(1), "01_introduction.rst:"),
