@@ -43,7 +43,7 @@ slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any doc
 present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
 	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
-rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm) + live coding + demos; fails outside 20%
+rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm), live coding (the checkpoint diffs typed at 100 chars/min), demos; fails outside 20%
 	@$(PY) -m talk.tools.rehearse proposal.md talk
 
 $(NPM_STAMP): package.json package-lock.json
