@@ -17,7 +17,7 @@ DIST := flask-flags/dist
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present rehearse pdf screenshots test bench dist matrix clean
+.PHONY: help slides present rehearse pdf handout screenshots test bench dist matrix clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -53,8 +53,11 @@ $(NPM_STAMP): package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step)
+pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step; Title, Author, a bookmark per section)
 	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
+
+handout: slides ## The talk as an article, each step then its notes: build/handout/index.html and build/handout.pdf
+	@$(PY) -m talk.tools.handout build/slides/index.html build/handout/index.html build/handout.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it, in build/screenshots/
 	@$(PY) -m talk.tools.screenshots build/slides/index.html build/screenshots

@@ -1,110 +1,107 @@
-"""The deck as a PDF, one 1024x768 page per step, with selectable text.
+"""The deck as a PDF: one 1024x768 page per step, with selectable text, a
+Title, the speaker as Author and a bookmark per section.
 
-Usage::
-
-    python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]
-
-INDEX_HTML defaults to ``build/slides/index.html`` (``make slides``) and
-OUTPUT_PDF to ``build/slides.pdf``. Runs decktape's impress.js plugin (npm,
-pinned in package.json; ``make pdf`` installs it into node_modules with
-``npm ci`` and PUPPETEER_SKIP_DOWNLOAD=1) on Debian's Chromium with the
-arguments of :mod:`talk.tools.browser`. The deck is read from disk: no
-server, no network.
-
-Chromium is asked for reduced motion, so the deck moves from step to step
-at once (see talk/theme/deck.js) and decktape waits only ``PAUSE_MS``
-after each step instead of its default second: about 0.2 s a page.
-
-Exit status: 0 on success; 1 if the deck, decktape or Chromium is missing
-or decktape failed (the end of its output is shown); 2 for a bad command
-line.
+``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
+build/slides/index.html, build/slides.pdf). decktape (npm, pinned in
+package-lock.json; ``make pdf`` installs it) prints the deck from disk on
+Debian's Chromium (:mod:`talk.tools.browser`) with reduced motion, waiting
+PAUSE_MS a step; :func:`stamp` then adds what :func:`deck_info` reads.
+Exit status: 0 printed; 1 a missing deck, decktape or Chromium, or decktape
+failed (the end of its output is shown); 2 a bad command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-from talk.tools._common import ROOT, ToolError, shown
-from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT
+from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
+from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
-#: Milliseconds decktape waits after each step. With reduced motion a step
-#: is entered at once; this covers impress.js's stepenter event (a 0 ms
-#: timer), on which the footer's slide number changes.
-PAUSE_MS = 25
+PAUSE_MS = 25  #: covers impress.js's stepenter event (a 0 ms timer)
+STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
 
 
-def command(index_html: Path, output: Path, decktape: Path = DECKTAPE) -> list[str]:
-    """The decktape command line that prints *index_html* to *output*."""
-    size = f"{VIEWPORT['width']}x{VIEWPORT['height']}"
-    return [
-        str(decktape), "impress",
-        "--size", size,
-        "--pause", str(PAUSE_MS),
-        "--chrome-path", str(CHROMIUM),
-        *(f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]),
-        Path(index_html).resolve().as_uri(),
-        str(output),
-    ]
+def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
+    """``(title, speaker, steps, sections)``: the ``<title>`` of the built
+    deck *index*, the ``[talk] speaker`` in *toml*, the steps (lxml
+    elements) and ``(heading, step from 0)`` of each ``section-start`` step.
+    Raises ToolError for a missing deck or a bad *toml*."""
+    from lxml import html
 
-
-def export(index_html: Path, output: Path, decktape: Path = DECKTAPE,
-           timeout: float = 600) -> subprocess.CompletedProcess:
-    """Print *index_html* to *output* with decktape; returns the process.
-
-    Raises ToolError if the deck, decktape or Chromium is missing, and
-    subprocess.TimeoutExpired after *timeout* seconds.
-    """
-    if not Path(index_html).is_file():
-        raise ToolError(f"{shown(index_html)} not found: run `make slides` "
-                        "first")
-    for needed, hint in ((decktape, "run `make pdf` once: it installs "
-                                    "decktape with npm ci"),
-                         (CHROMIUM, "apt-get install chromium")):
-        if not Path(needed).exists():
-            raise ToolError(f"{needed} not found: {hint}")
+    if not Path(index).is_file():
+        raise ToolError(f"{shown(index)} not found: run `make slides` first")
     try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ToolError(f"cannot write {shown(output)}: "
-                        f"{exc.strerror or exc}") from None
-    return subprocess.run(command(index_html, output, decktape),
-                          capture_output=True, text=True, timeout=timeout)
+        speaker = tomllib.loads(read_text(toml))["talk"]["speaker"]
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise ToolError(f"{shown(toml)}: set [talk] speaker ({exc})") from None
+    tree = html.fromstring(Path(index).read_bytes())
+    steps = tree.xpath(STEPS)
+    sections = [(" ".join(step.xpath("string(.//h1)").split()), number)
+                for number, step in enumerate(steps)
+                if "section-start" in step.get("class").split()]
+    return tree.findtext(".//title"), speaker, steps, sections
+
+
+def stamp(pdf: Path, title: str, author: str,
+          bookmarks: list[tuple[str, int]]) -> None:
+    """Rewrite the PDF file *pdf* with a Title, an Author and, as its only
+    bookmarks, *bookmarks*: ``(text, page from 0)``."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(Path(pdf).read_bytes())),
+                  import_outline=False)
+    writer.add_metadata({"/Title": title, "/Author": author})
+    for text, page in bookmarks:
+        writer.add_outline_item(title=text, page_number=page)
+    writer.page_mode = "/UseOutlines"
+    writer.write(pdf)
+
+
+def export(index: Path, output: Path, timeout: float = 600) -> str:
+    """Print *index* to *output* with decktape, :func:`stamp` it and return
+    decktape's last line. Raises ToolError when something is missing or
+    decktape fails, or after *timeout* seconds."""
+    title, speaker, _, sections = deck_info(index)
+    if not CHROMIUM.exists() or not DECKTAPE.exists():
+        raise ToolError(f"{CHROMIUM} or {DECKTAPE} not found: apt-get install "
+                        "chromium, and `make pdf` installs decktape")
+    command = [DECKTAPE, "impress", "--size", "1024x768", "--pause",
+               str(PAUSE_MS), "--chrome-path", CHROMIUM,
+               *(f"--chrome-arg={a}" for a in [*CHROME_ARGS, REDUCED_MOTION_ARG]),
+               Path(index).resolve().as_uri(), output]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"FAILED: decktape took over {timeout:g} s") from None
+    if done.returncode or not Path(output).is_file():
+        raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
+                        f"pdf: FAILED: decktape exited {done.returncode}")
+    stamp(output, title, speaker, sections)
+    return (done.stdout.strip().splitlines() or ["done"])[-1]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the export with the command line *argv*; returns the exit status
-    (argparse exits 2 itself for a bad command line)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m talk.tools.pdf",
-        description="Print the built deck to a PDF, one page per step.",
-        epilog="Exit status: 0 printed; 1 the deck, decktape or Chromium is "
-               "missing or decktape failed; 2 a bad command line.")
+    """Run the export with the command line *argv*; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m talk.tools.pdf",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
                         default=ROOT / "build" / "slides" / "index.html")
     parser.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF",
                         default=ROOT / "build" / "slides.pdf")
     args = parser.parse_args(argv)
     try:
-        result = export(args.index, args.output)
+        print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
     except ToolError as exc:
         print(f"pdf: {exc}", file=sys.stderr)
         return 1
-    except subprocess.TimeoutExpired as exc:
-        print(f"pdf: FAILED: decktape took over {exc.timeout:g} s",
-              file=sys.stderr)
-        return 1
-    if result.returncode != 0 or not args.output.is_file():
-        print(result.stdout[-3000:] + result.stderr[-3000:], file=sys.stderr)
-        print(f"pdf: FAILED: decktape exited {result.returncode}",
-              file=sys.stderr)
-        return 1
-    printed = [line for line in result.stdout.splitlines()
-               if line.startswith("Printed")]
-    print(f"pdf: {printed[-1] if printed else 'done'} -> {shown(args.output)}")
     return 0
 
 
