@@ -63,7 +63,7 @@ def article(index: Path) -> tuple[str, str, list[str]]:
 def claim(paths: list[Path], record: Path) -> None:
     """Add *paths* to the list *record* of files this tool made; raises
     ToolError, writing nothing, when one exists and the list lacks it."""
-    made = set(record.read_text(encoding="utf-8").split("\n")
+    made = set(record.read_text(encoding="utf-8").splitlines()
                if record.is_file() else [])
     for path in paths:
         if path.exists() and str(path.resolve()) not in made:
