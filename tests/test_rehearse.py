@@ -221,11 +221,11 @@ def test_live_segments_are_timed_from_their_diffs(tmp_path, capsys, live,
     assert rehearse.typing(second, cpm=10) == pytest.approx(5.4)
     code, out, err = run(capsys, proposal, talk, "--checkpoints", folder)
     assert out.splitlines()[-4:] == [
-        "Live coding, typed at 100 characters/min, plus 0.5 min a segment to "
-        "run it and show it:",
-        "  2. step01 -> step02: 39 characters, 0.9 min",
-        "  2. step02 -> step03: 5 characters, 0.6 min",
-        f"  2. all 2: 1.4 min; the outline gives {second.live_coding:g}"]
+        "2. live coding, typed at 100 characters/min plus 0.5 min a segment "
+        "to run and show:",
+        "  step01 -> step02: 39 characters, 0.9 min",
+        "  step02 -> step03: 5 characters, 0.6 min",
+        f"  all 2: 1.4 min; the outline gives {second.live_coding:g}"]
     assert code == status
     live_errors = [line for line in err.splitlines() if "live segments" in line]
     if short is None:
@@ -243,7 +243,7 @@ def test_the_typing_rate_is_an_option(tmp_path, capsys):
     code, out, err = run(capsys, proposal, talk, "--checkpoints", folder,
                          "--cpm", "20")
     assert code == 1
-    assert "  2. all 2: 3.2 min; the outline gives 1.5" in out
+    assert "  all 2: 3.2 min; the outline gives 1.5" in out
     assert "need 3.2 min, the outline gives 1.5: 1.7 min short" in err
 
 

@@ -3,23 +3,15 @@
 ``python -m talk.tools.rehearse [--wpm 130] [--cpm 100] [--checkpoints DIR]
 [PROPOSAL.md] [TALK_DIR]`` (defaults: proposal.md, talk/, demos/checkpoints/).
 Item N of the proposal's outline (:mod:`talk.tools.outline`) is the file
-``TALK_DIR/0N_*.rst``. Its steps start at transitions; the words (tokens with
-a letter or digit) of their ``.. note::`` blocks, in docutils' tree, are said
-at ``--wpm`` words a minute. A section needs that plus the outline's minutes
-of live coding, demos and questions; a plan fits within 20% of what its
-section needs, or it is flagged with the words of notes to cut or add.
-
-Each pair of consecutive checkpoints (:mod:`demos.checkpoints`) is a live
-segment of the section whose file includes its ``stepNN-stepMM.diff``. It
-takes its characters typed at ``--cpm`` a minute (typing while talking), plus
-RUN_MINUTES to run it and show the result. Characters typed: those of each
-line the newer checkpoint adds (difflib.ndiff), without leading or trailing
-white space (the editor indents); removed lines cost nothing. A section fails
-when its outline gives fewer live-coding minutes than its segments need (to
-0.1 min), saying by how much.
-
-Exit status: 0 when every section fits; 1 when one does not, or for bad input
-(one line names the file and line); 2 for a bad command line.
+``TALK_DIR/0N_*.rst``. A section needs its notes (:func:`steps`) said at
+``--wpm`` words a minute plus the outline's minutes of live coding, demos and
+questions; its plan fits within 20% of that, or it fails with the words of
+notes to cut or add. Its live segments (:func:`typed`), typed at ``--cpm``
+characters a minute (talking while typing) plus RUN_MINUTES each to run them
+and show the result, must fit its live-coding minutes in the outline (to 0.1
+min), or it fails saying by how much. Exit status: 0 when every section
+fits; 1 when one does not, or for bad input (one line names the file and
+line); 2 for a bad command line.
 """
 
 from __future__ import annotations
@@ -39,52 +31,52 @@ from talk.tools.outline import Section, read_outline
 WORDS_PER_MINUTE, CHARACTERS_PER_MINUTE = 130, 100
 RUN_MINUTES = 0.5  #: to run a live segment and show its result
 TOLERANCE = 0.20  #: a plan fits within this fraction of what it needs
-#: docutils reads no include or raw file and reports nothing: slides does.
-_QUIET = {"_disable_config": True, "report_level": 5, "halt_level": 5,
-          "file_insertion_enabled": False, "raw_enabled": False}
+#: docutils reads no included or raw file, and leaves its messages to the build
+QUIET = {"_disable_config": True, "report_level": 5, "halt_level": 5,
+         "file_insertion_enabled": False, "raw_enabled": False}
 
 
 def steps(rst: str, source: str) -> tuple[tuple[str, int], ...]:
-    """``(title, words of notes)`` of each step of the section file text
-    *rst* (named *source*), from docutils' tree."""
+    """``(first title, words of notes)`` of each step (from a transition) of
+    the section file text *rst*, named *source*, in docutils' tree; a word
+    of a ``.. note::`` is a white-space separated token with a letter or digit."""
     from docutils import nodes
     from docutils.core import publish_doctree
     from hovercraft.parse import HovercraftReader
 
     tree = publish_doctree(rst, source_path=source, reader=HovercraftReader(),
-                           settings_overrides=_QUIET)
+                           settings_overrides=QUIET)
     found: list[list] = []
     for node in tree.findall(nodes.Element):
         if isinstance(node, nodes.transition):
             found.append(["", 0])
         elif found and isinstance(node, nodes.note):
-            found[-1][1] += sum(1 for token in node.astext().split()
-                                if re.search(r"\w", token))
+            found[-1][1] += len(re.findall(r"\S*\w\S*", node.astext()))
         elif found and isinstance(node, nodes.title) and not found[-1][0]:
             found[-1][0] = node.astext()
     return tuple((title, words) for title, words in found)
 
 
 def typed(old: Path, new: Path) -> int:
-    """Characters typed to turn checkpoint *old* into *new* (module doc)."""
-    lines = difflib.ndiff(read_text(old).splitlines(),
-                          read_text(new).splitlines())
+    """Characters typed to turn checkpoint *old* into *new*: those of each
+    line *new* adds (difflib.ndiff), without leading or trailing white space
+    (the editor indents); removed lines cost nothing."""
+    lines = difflib.ndiff(read_text(old).splitlines(), read_text(new).splitlines())
     return sum(len(line[2:].strip()) for line in lines if line[:2] == "+ ")
 
 
-def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS
-             ) -> list[Section]:
-    """The outline's sections with their files' steps and live segments
-    (checkpoints in *folder*). Raises ToolError naming a file (and line)
-    that cannot be read, or when the files are not one per outline item."""
+def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Section]:
+    """The outline's sections with their files' steps and live segments: the
+    pairs of consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff``
+    the file includes. Raises ToolError naming a file (and line) that cannot
+    be read, or when the files are not one per outline item."""
     outline = read_outline(proposal)
     files = [path for path in sorted(Path(talk).glob("*.rst"))
              if re.match(r"\d+_", path.name)]
-    if [int(path.name.split("_")[0]) for path in files] != \
-            [s.number for s in outline]:
-        raise ToolError(f"{shown(talk)}: {len(files)} section files for "
-                        f"{len(outline)} outline items in {shown(proposal)}: "
-                        "name one file 0N_*.rst for each item N")
+    if [int(path.name.split("_")[0]) for path in files] != [s.number for s in outline]:
+        raise ToolError(f"{shown(talk)}: {len(files)} section files for {len(outline)} "
+                        f"outline items in {shown(proposal)}: name one file "
+                        "0N_*.rst for each item N")
     try:
         found = list(checkpoints(folder).items())
     except ValueError as exc:
@@ -101,90 +93,80 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS
 
 
 def needs(s: Section, wpm: float = WORDS_PER_MINUTE) -> float:
-    """Minutes section *s* takes: its notes at *wpm* words a minute, and the
-    outline's live coding, demos and questions."""
+    """Minutes section *s* needs: notes at *wpm*, live coding, demos, Q&A."""
     return s.words / wpm + s.live_coding + s.demos + s.questions
 
 
 def typing(s: Section, cpm: float = CHARACTERS_PER_MINUTE) -> float:
-    """Minutes the live segments of *s* take at *cpm* (module doc)."""
+    """Minutes the live segments of *s* take, typed at *cpm* and run."""
     return sum(chars / cpm + RUN_MINUTES for _, chars in s.live)
 
 
 def words_to_change(s: Section, wpm: float = WORDS_PER_MINUTE) -> int:
-    """Words of notes to add (positive) or cut (negative) for *s* to fit its
-    plan within TOLERANCE; 0 when it fits."""
+    """Words of notes to add (> 0) or cut (< 0) for *s* to fit its plan."""
     low, high = s.minutes / (1 + TOLERANCE), s.minutes / (1 - TOLERANCE)
-    need = needs(s, wpm)
-    if need > high + 1e-9:
-        return -math.ceil((need - high) * wpm - 1e-9)
-    return max(0, math.ceil((low - need) * wpm - 1e-9))
+    if needs(s, wpm) > high + 1e-9:
+        return -math.ceil((needs(s, wpm) - high) * wpm - 1e-9)
+    return max(0, math.ceil((low - needs(s, wpm)) * wpm - 1e-9))
 
 
 def problems(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
              cpm: float = CHARACTERS_PER_MINUTE) -> list[str]:
-    """One line per section that does not fit its plan (with the words of
-    notes to cut or add) or whose live coding is short in the outline."""
+    """One line per section that does not fit its plan, or whose live
+    segments need more minutes than the outline gives them."""
     found = []
     for s in sections:
-        change = words_to_change(s, wpm)
-        short = round(typing(s, cpm), 1) - s.live_coding
+        change, short = words_to_change(s, wpm), round(typing(s, cpm), 1) - s.live_coding
         if change:
             found.append(f"section {s.number}: plans {s.minutes:g} min, needs "
-                         f"{needs(s, wpm):.1f} min: " + (
-                             f"cut {-change} words of notes, or plan more"
-                             if change < 0 else
-                             f"add {change} words of notes, or plan less"))
+                         f"{needs(s, wpm):.1f} min: {'cut' if change < 0 else 'add'} "
+                         f"{abs(change)} words of notes, or plan "
+                         f"{'more' if change < 0 else 'less'}")
         if short > 1e-9:
-            found.append(f"section {s.number}: its {len(s.live)} live segments "
-                         f"need {typing(s, cpm):.1f} min, the outline gives "
-                         f"{s.live_coding:g}: {short:.1f} min short; give it "
-                         "more in proposal.md, or type less")
+            found.append(f"section {s.number}: its {len(s.live)} live segments need "
+                         f"{typing(s, cpm):.1f} min, the outline gives "
+                         f"{s.live_coding:g}: {short:.1f} min short; give it more "
+                         "in proposal.md, or type less")
     return found
 
 
 def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
            cpm: float = CHARACTERS_PER_MINUTE) -> str:
-    """The rehearsal table with its flags, then the live-coding estimates."""
+    """The rehearsal table, then the live segments' estimates."""
     total = Section(0, "Total", sum(s.minutes for s in sections),
-                    sum(s.live_coding for s in sections),
-                    sum(s.demos for s in sections),
+                    sum(s.live_coding for s in sections), sum(s.demos for s in sections),
                     questions=sum(s.questions for s in sections),
                     steps=tuple(step for s in sections for step in s.steps))
-    lines = [f"{'Section':34}  plan steps words  talk  live demos   q&a needs"
-             f"   off  (minutes; talk at {wpm:g} words/min; fits within 20%)"]
+    lines = [f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
+             f"  (minutes; talk at {wpm:g} words/min; fits within 20%)"]
     for s in [*sections, total]:
         need = needs(s, wpm)
-        title = f"{s.number}. {s.title}"[:34] if s.number else "Total"
-        lines.append(f"{title:34}{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
-                     + "".join(f"{m:6.1f}" for m in (s.words / wpm, s.live_coding,
-                                                     s.demos, s.questions, need))
+        minutes = (s.words / wpm, s.live_coding, s.demos, s.questions, need)
+        lines.append((f"{s.number}. {s.title}"[:34] if s.number else "Total").ljust(34)
+                     + f"{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
+                     + "".join(f"{m:6.1f}" for m in minutes)
                      + f"{(s.minutes - need) / (need or math.inf):+6.0%}")
-    if any(s.live for s in sections):
-        lines.append(f"Live coding, typed at {cpm:g} characters/min, plus "
-                     f"{RUN_MINUTES:g} min a segment to run it and show it:")
     for s in (s for s in sections if s.live):
-        lines += [f"  {s.number}. {name}: {chars} characters, "
-                  f"{chars / cpm + RUN_MINUTES:.1f} min" for name, chars in s.live]
-        lines.append(f"  {s.number}. all {len(s.live)}: {typing(s, cpm):.1f} "
-                     f"min; the outline gives {s.live_coding:g}")
-    return "\n".join(line.rstrip() for line in lines)
+        lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
+                     f"plus {RUN_MINUTES:g} min a segment to run and show:")
+        lines += [f"  {name}: {chars} characters, {chars / cpm + RUN_MINUTES:.1f} min"
+                  for name, chars in s.live]
+        lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the outline "
+                     f"gives {s.live_coding:g}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run rehearse with the command line *argv*; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m talk.tools.rehearse",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("proposal", nargs="?", type=Path,
-                        default=ROOT / "proposal.md", metavar="PROPOSAL.md")
-    parser.add_argument("talk", nargs="?", type=Path, default=TALK,
-                        metavar="TALK_DIR")
+    parser.add_argument("proposal", nargs="?", type=Path, default=ROOT / "proposal.md")
+    parser.add_argument("talk", nargs="?", type=Path, default=TALK)
     parser.add_argument("--wpm", type=float, default=WORDS_PER_MINUTE,
                         help="speaking, words a minute (default 130)")
     parser.add_argument("--cpm", type=float, default=CHARACTERS_PER_MINUTE,
                         help="typing on stage, characters a minute (100)")
-    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS,
-                        metavar="DIR", help="the live-coding checkpoints")
+    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
     args = parser.parse_args(argv)
     if not all(0 < rate < math.inf for rate in (args.wpm, args.cpm)):
         parser.error("--wpm and --cpm take a number above 0")  # exits 2
@@ -197,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(report(sections, args.wpm, args.cpm))
     found = problems(sections, args.wpm, args.cpm)
-    for line in found:
-        print(f"rehearse: {line}", file=sys.stderr)
+    print("".join(f"rehearse: {line}\n" for line in found), end="", file=sys.stderr)
     return 1 if found else 0
 
 
