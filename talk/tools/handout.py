@@ -1,16 +1,15 @@
 """The talk as an article: one HTML page and its PDF, from the built deck.
 
-``python -m talk.tools.handout [INDEX_HTML] [OUT_HTML] [OUT_PDF]``
-(defaults: build/slides/index.html, build/handout/index.html,
-build/handout.pdf; ``make handout`` builds the deck first). Each step's
-content (text, code, live-coding diffs, tables, figures) is followed by its
-speaker notes, as the deck has them: nothing is retyped. Images are embedded
-(data: URLs), so the page stands alone. Chromium (:mod:`talk.tools.browser`)
-prints it to A4 and :func:`talk.tools.pdf.stamp` adds the Title, the speaker
-as Author and a bookmark per section. A file is written only when it is
-absent or named in ``.talk-handout`` beside OUT_HTML, the list of what the
-tool made. Exit status: 0 written; 1 a missing deck, image or Chromium, or a
-file it did not make; 2 a bad command line.
+``python -m talk.tools.handout [INDEX_HTML] [OUT_HTML] [OUT_PDF]`` (defaults:
+build/slides/index.html, build/handout/index.html, build/handout.pdf). Each
+step's content (text, code, live-coding diffs, tables, figures) is followed by
+its speaker notes, as the deck has them: nothing is retyped. Images are
+embedded (data: URLs), so the page stands alone. Chromium prints it to A4 and
+:func:`talk.tools.pdf.stamp` adds a Title, the speaker as Author and a
+bookmark per section. It writes a file only when it is absent or named in
+``.talk-handout`` beside OUT_HTML, the list of what it made. Exit status: 0
+written; 1 a missing deck, image or Chromium, or a file it did not make; 2 a
+bad command line.
 """
 
 from __future__ import annotations
@@ -24,20 +23,17 @@ from pathlib import Path
 from talk.tools._common import ROOT, ToolError, shown
 from talk.tools.pdf import deck_info, stamp
 
-BUILD = ROOT / "build"
 STYLE = """body { font: 11pt/1.45 serif; max-width: 44em; margin: auto; }
-section { border-top: 1px solid #999; margin-top: 1.5em; }
-pre { font-size: 9pt; white-space: pre-wrap; border-left: 3px solid #999;
-      padding-left: .6em; break-inside: avoid; }
-img { max-width: 100%; } table { border-collapse: collapse; }
+section { border-top: 1px solid #999; } img { max-width: 100%; }
+pre { font-size: 9pt; white-space: pre-wrap; break-inside: avoid; }
 td, th { border: 1px solid #999; padding: .2em .4em; }
 .notes { border-left: 3px solid #36c; padding-left: .8em; }
 .notes::before { content: "Speaker notes"; font: bold 9pt sans-serif; }"""
 
 
-def article(index: Path) -> tuple[str, str, list[str]]:
+def article(index: Path) -> tuple[str, str, str, list[str]]:
     """``(html, title, speaker, section headings)`` of the article made from
-    the built deck *index*. Raises ToolError for a missing deck or image."""
+    the built deck *index*; raises ToolError for a missing deck or image."""
     from lxml import html
     from lxml.html import builder as E
 
@@ -46,36 +42,36 @@ def article(index: Path) -> tuple[str, str, list[str]]:
     for image in (image for step in steps for image in step.iter("img")):
         path = (folder / image.get("src", "")).resolve()
         if not path.is_file() or not path.is_relative_to(folder):
-            raise ToolError(f"{shown(index)}: image {image.get('src')!r} is "
-                            "not a file in the deck's folder: rebuild it")
-        image.set("src", f"data:{mimetypes.guess_type(path)[0]};base64,"
-                  + base64.b64encode(path.read_bytes()).decode())
+            raise ToolError(f"{shown(index)}: image {image.get('src')!r} is not a "
+                            "file in the deck's folder: rebuild it")
+        data = base64.b64encode(path.read_bytes()).decode()
+        image.set("src", f"data:{mimetypes.guess_type(path)[0]};base64,{data}")
     for step in steps:
         step.attrib.clear()
         step.tag = "section"
-    css = (folder / "css" / "highlight.css").read_text(encoding="utf-8")
-    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title),
-                         E.STYLE(css + STYLE)), E.BODY(*steps))
+    css = (folder / "css" / "highlight.css").read_text(encoding="utf-8") + STYLE
+    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(css)),
+                  E.BODY(*steps))
     text = html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode")
     return text, title, speaker, [heading for heading, _ in sections]
 
 
 def claim(paths: list[Path], record: Path) -> None:
-    """Add *paths* to the list *record* of files this tool made; raises
-    ToolError, writing nothing, when one exists and the list lacks it."""
+    """Add *paths* to *record*, the list of files this tool made; raises
+    ToolError, writing nothing, for one that exists and is not on it."""
     made = set(record.read_text(encoding="utf-8").splitlines()
                if record.is_file() else [])
     for path in paths:
         if path.exists() and str(path.resolve()) not in made:
-            raise ToolError(f"{shown(path)} exists and handout did not make "
-                            "it: move it away or name another output")
-    made |= {str(path.resolve()) for path in paths}
+            raise ToolError(f"{shown(path)} exists and handout did not make it: "
+                            "move it away or name another output")
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text("\n".join(sorted(made)) + "\n", encoding="utf-8")
+    record.write_text("".join(f"{line}\n" for line in sorted(
+        made | {str(path.resolve()) for path in paths})), encoding="utf-8")
 
 
 def write(index: Path, out_html: Path, out_pdf: Path) -> int:
-    """Write the article to *out_html* and *out_pdf*; returns its pages.
+    """Write the article to *out_html* and *out_pdf*; returns the PDF's pages.
     Raises ToolError (see the module doc)."""
     from playwright.sync_api import Error, sync_playwright
     from pypdf import PdfReader
@@ -87,26 +83,17 @@ def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     out_html.write_text(text, encoding="utf-8")
     try:
         with sync_playwright() as playwright:
-            browser = launch(playwright)
-            page = browser.new_page()
+            page = launch(playwright).new_page()
             page.goto(out_html.resolve().as_uri())
             page.pdf(path=out_pdf, format="A4", outline=True, tagged=True,
-                     margin={side: "18mm" for side in
-                             ("top", "bottom", "left", "right")})
-            browser.close()
+                     margin={"top": "18mm", "bottom": "18mm"})
     except (Error, FileNotFoundError) as exc:
         raise ToolError(f"Chromium cannot print {shown(out_html)}: "
                         f"{str(exc).splitlines()[0]}") from None
-    reader = PdfReader(out_pdf)
-    pages, outline = {}, list(reader.outline)
-    while outline:
-        item = outline.pop(0)
-        if isinstance(item, list):
-            outline[:0] = item
-        else:
-            pages.setdefault(" ".join(item.title.split()),
-                             reader.get_destination_page_number(item))
-    stamp(out_pdf, title, speaker, [(h, pages[h]) for h in headings])
+    reader = PdfReader(out_pdf)  # Chromium's outline: each step's h1 at the top
+    pages = {" ".join(item.title.split()): reader.get_destination_page_number(item)
+             for item in reader.outline if not isinstance(item, list)}
+    stamp(out_pdf, title, speaker, [(heading, pages[heading]) for heading in headings])
     return len(reader.pages)
 
 
@@ -114,19 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run handout with the command line *argv*; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m talk.tools.handout",
                                      description=__doc__.split("\n")[0])
-    for name, default in [("INDEX_HTML", BUILD / "slides" / "index.html"),
-                          ("OUT_HTML", BUILD / "handout" / "index.html"),
-                          ("OUT_PDF", BUILD / "handout.pdf")]:
-        parser.add_argument(name.lower(), nargs="?", type=Path,
-                            default=default, metavar=name)
+    for name, default in [("index", "slides/index.html"),
+                          ("out_html", "handout/index.html"),
+                          ("out_pdf", "handout.pdf")]:
+        parser.add_argument(name, nargs="?", type=Path,
+                            default=ROOT / "build" / default)
     args = parser.parse_args(argv)
     try:
-        pages = write(args.index_html, args.out_html, args.out_pdf)
+        pages = write(args.index, args.out_html, args.out_pdf)
     except ToolError as exc:
         print(f"handout: {exc}", file=sys.stderr)
         return 1
-    print(f"handout: {shown(args.out_html)} and {shown(args.out_pdf)} "
-          f"({pages} pages)")
+    print(f"handout: {shown(args.out_html)}, {shown(args.out_pdf)} ({pages} pages)")
     return 0
 
 

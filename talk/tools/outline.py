@@ -33,8 +33,8 @@ class OutlineError(ToolError, ValueError):
 @dataclass(frozen=True)
 class Section:
     """A section: its outline item (*line* in the proposal; minutes as floats)
-    and, filled by rehearse, its file ``0N_*.rst``, steps ``(title, words of
-    notes)`` and live-coding segments ``(name, characters typed)``."""
+    and, filled by rehearse, its file ``0N_*.rst``, its steps' words of notes
+    and its live-coding segments ``(name, characters typed)``."""
 
     number: int
     title: str
@@ -45,12 +45,12 @@ class Section:
     questions: float = 0.0
     line: int = 0
     file: str = ""
-    steps: tuple[tuple[str, int], ...] = ()
+    steps: tuple[int, ...] = ()
     live: tuple[tuple[str, int], ...] = ()
 
     @property
     def words(self) -> int:
-        return sum(words for _, words in self.steps)
+        return sum(self.steps)
 
 
 def parse_outline(markdown: str, source: str = "proposal.md") -> list[Section]:

@@ -5,9 +5,9 @@ Title, the speaker as Author and a bookmark per section.
 build/slides/index.html, build/slides.pdf). decktape (npm, pinned in
 package-lock.json; ``make pdf`` installs it) prints the deck from disk on
 Debian's Chromium (:mod:`talk.tools.browser`) with reduced motion, waiting
-PAUSE_MS a step; :func:`stamp` then adds what :func:`deck_info` reads.
-Exit status: 0 printed; 1 a missing deck, decktape or Chromium, or decktape
-failed (the end of its output is shown); 2 a bad command line.
+PAUSE_MS a step; :func:`stamp` adds what :func:`deck_info` reads. Exit
+status: 0 printed; 1 a missing deck, decktape or Chromium, or decktape failed
+(the end of its output is shown); 2 a bad command line.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
 
 
 def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
-    """``(title, speaker, steps, sections)``: the ``<title>`` of the built
-    deck *index*, the ``[talk] speaker`` in *toml*, the steps (lxml
-    elements) and ``(heading, step from 0)`` of each ``section-start`` step.
-    Raises ToolError for a missing deck or a bad *toml*."""
+    """``(title, speaker, steps, sections)``: the built deck *index*'s
+    ``<title>``, *toml*'s ``[talk] speaker``, the steps (lxml elements) and
+    ``(heading, step from 0)`` of each ``section-start`` step. Raises
+    ToolError for a missing deck or a *toml* with no speaker."""
     from lxml import html
 
     if not Path(index).is_file():
@@ -48,15 +48,13 @@ def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
     return tree.findtext(".//title"), speaker, steps, sections
 
 
-def stamp(pdf: Path, title: str, author: str,
-          bookmarks: list[tuple[str, int]]) -> None:
+def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
     """Rewrite the PDF file *pdf* with a Title, an Author and, as its only
-    bookmarks, *bookmarks*: ``(text, page from 0)``."""
+    bookmarks, *bookmarks* ``(text, page from 0)``."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(Path(pdf).read_bytes())),
-                  import_outline=False)
+    writer.append(PdfReader(io.BytesIO(Path(pdf).read_bytes())), import_outline=False)
     writer.add_metadata({"/Title": title, "/Author": author})
     for text, page in bookmarks:
         writer.add_outline_item(title=text, page_number=page)
@@ -65,22 +63,18 @@ def stamp(pdf: Path, title: str, author: str,
 
 
 def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print *index* to *output* with decktape, :func:`stamp` it and return
-    decktape's last line. Raises ToolError when something is missing or
-    decktape fails, or after *timeout* seconds."""
+    """Print *index* to *output* with decktape and :func:`stamp` it; returns
+    decktape's last line. Raises ToolError (see the module doc), also after
+    *timeout* seconds."""
     title, speaker, _, sections = deck_info(index)
-    if not CHROMIUM.exists() or not DECKTAPE.exists():
-        raise ToolError(f"{CHROMIUM} or {DECKTAPE} not found: apt-get install "
-                        "chromium, and `make pdf` installs decktape")
-    command = [DECKTAPE, "impress", "--size", "1024x768", "--pause",
-               str(PAUSE_MS), "--chrome-path", CHROMIUM,
-               *(f"--chrome-arg={a}" for a in [*CHROME_ARGS, REDUCED_MOTION_ARG]),
-               Path(index).resolve().as_uri(), output]
+    arguments = (f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG])
     try:
-        done = subprocess.run(command, capture_output=True, text=True,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise ToolError(f"FAILED: decktape took over {timeout:g} s") from None
+        done = subprocess.run(
+            [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
+             "--chrome-path", CHROMIUM, *arguments, Path(index).resolve().as_uri(),
+             output], capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:  # decktape missing, or slow
+        raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
     if done.returncode or not Path(output).is_file():
         raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
                         f"pdf: FAILED: decktape exited {done.returncode}")
@@ -92,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the export with the command line *argv*; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m talk.tools.pdf",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
+    parser.add_argument("index", nargs="?", type=Path,
                         default=ROOT / "build" / "slides" / "index.html")
-    parser.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF",
+    parser.add_argument("output", nargs="?", type=Path,
                         default=ROOT / "build" / "slides.pdf")
     args = parser.parse_args(argv)
     try:

@@ -1,17 +1,13 @@
 """Rehearsal sheet: the minutes each section plans against what it needs.
 
 ``python -m talk.tools.rehearse [--wpm 130] [--cpm 100] [--checkpoints DIR]
-[PROPOSAL.md] [TALK_DIR]`` (defaults: proposal.md, talk/, demos/checkpoints/).
-Item N of the proposal's outline (:mod:`talk.tools.outline`) is the file
-``TALK_DIR/0N_*.rst``. A section needs its notes (:func:`steps`) said at
-``--wpm`` words a minute plus the outline's minutes of live coding, demos and
-questions; its plan fits within 20% of that, or it fails with the words of
-notes to cut or add. Its live segments (:func:`typed`), typed at ``--cpm``
-characters a minute (talking while typing) plus RUN_MINUTES each to run them
-and show the result, must fit its live-coding minutes in the outline (to 0.1
-min), or it fails saying by how much. Exit status: 0 when every section
-fits; 1 when one does not, or for bad input (one line names the file and
-line); 2 for a bad command line.
+[PROPOSAL.md] [TALK_DIR]``. Item N of the outline (:mod:`talk.tools.outline`)
+is the file ``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at
+``--wpm`` words a minute plus the outline's live coding, demos and questions,
+and fits when its plan is within 20% of that. Its live segments
+(:func:`typed`) at ``--cpm`` characters a minute plus RUN_MINUTES each must fit
+its live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one
+does not (saying by how much) or for bad input; 2 for a bad command line.
 """
 
 from __future__ import annotations
@@ -36,25 +32,23 @@ QUIET = {"_disable_config": True, "report_level": 5, "halt_level": 5,
          "file_insertion_enabled": False, "raw_enabled": False}
 
 
-def steps(rst: str, source: str) -> tuple[tuple[str, int], ...]:
-    """``(first title, words of notes)`` of each step (from a transition) of
-    the section file text *rst*, named *source*, in docutils' tree; a word
-    of a ``.. note::`` is a white-space separated token with a letter or digit."""
+def steps(rst: str, source: str) -> tuple[int, ...]:
+    """Words of notes in each step (from a transition) of the section file
+    text *rst*, named *source*: the white-space separated tokens with a
+    letter or digit in its ``.. note::`` blocks, in docutils' tree."""
     from docutils import nodes
     from docutils.core import publish_doctree
     from hovercraft.parse import HovercraftReader
 
     tree = publish_doctree(rst, source_path=source, reader=HovercraftReader(),
                            settings_overrides=QUIET)
-    found: list[list] = []
+    words: list[int] = []
     for node in tree.findall(nodes.Element):
         if isinstance(node, nodes.transition):
-            found.append(["", 0])
-        elif found and isinstance(node, nodes.note):
-            found[-1][1] += len(re.findall(r"\S*\w\S*", node.astext()))
-        elif found and isinstance(node, nodes.title) and not found[-1][0]:
-            found[-1][0] = node.astext()
-    return tuple((title, words) for title, words in found)
+            words.append(0)
+        elif words and isinstance(node, nodes.note):
+            words[-1] += len(re.findall(r"\S*\w\S*", node.astext()))
+    return tuple(words)
 
 
 def typed(old: Path, new: Path) -> int:
@@ -69,18 +63,16 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Sec
     """The outline's sections with their files' steps and live segments: the
     pairs of consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff``
     the file includes. Raises ToolError naming a file (and line) that cannot
-    be read, or when the files are not one per outline item."""
+    be read or when the files are not one per outline item, and ValueError
+    for two checkpoints with one number."""
     outline = read_outline(proposal)
-    files = [path for path in sorted(Path(talk).glob("*.rst"))
-             if re.match(r"\d+_", path.name)]
+    files = [path for path in sorted(Path(talk).glob("*_*.rst"))
+             if path.name.split("_")[0].isdigit()]
     if [int(path.name.split("_")[0]) for path in files] != [s.number for s in outline]:
         raise ToolError(f"{shown(talk)}: {len(files)} section files for {len(outline)} "
                         f"outline items in {shown(proposal)}: name one file "
                         "0N_*.rst for each item N")
-    try:
-        found = list(checkpoints(folder).items())
-    except ValueError as exc:
-        raise ToolError(str(exc)) from None
+    found = list(checkpoints(folder).items())  # ValueError: a number twice
     sections = []
     for section, path in zip(outline, files):
         text = read_text(path)
@@ -174,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.talk.is_dir():
             raise ToolError(f"{shown(args.talk)}: no such folder")
         sections = rehearse(args.proposal, args.talk, args.checkpoints)
-    except ToolError as exc:
+    except (ToolError, ValueError) as exc:
         print(f"rehearse: {exc}", file=sys.stderr)
         return 1
     print(report(sections, args.wpm, args.cpm))
