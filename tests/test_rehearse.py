@@ -253,7 +253,7 @@ def test_the_typing_rate_is_an_option(tmp_path, capsys):
     ("proposal bytes", "rehearse: {proposal}:5: byte 0xe9 (column 7)"),
     ("section bytes", "rehearse: {talk}/01_intro.rst:6: byte 0xff (column 1)"),
     ("no proposal", "rehearse: {tmp}/nope.md: cannot read it"),
-    ("no talk folder", "rehearse: {tmp}/nope: no such folder"),
+    ("no talk folder", "rehearse: {tmp}/nope: 0 section files for 3 outline items"),
     ("extra file", "rehearse: {talk}: 4 section files for 3 outline items in "
                    "{proposal}: name one file 0N_*.rst for each item N"),
     ("missing file", "rehearse: {talk}: 2 section files for 3 outline items"),

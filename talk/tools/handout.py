@@ -1,18 +1,14 @@
-"""The talk as an article: one HTML page and its PDF, from the built deck.
+"""The talk as an article, from the built deck: one HTML page and its PDF.
 
-``python -m talk.tools.handout [INDEX_HTML] [OUT_HTML] [OUT_PDF]`` (defaults:
-build/slides/index.html, build/handout/index.html, build/handout.pdf). Each
-step's content (text, code, live-coding diffs, tables, figures) is followed by
-its speaker notes, as the deck has them: nothing is retyped. Images are
-embedded (data: URLs), so the page stands alone. Chromium prints it to A4 and
-:func:`talk.tools.pdf.stamp` adds a Title, the speaker as Author and a
-bookmark per section. It writes a file only when it is absent or named in
-``.talk-handout`` beside OUT_HTML, the list of what it made. Exit status: 0
-written; 1 a missing deck, image or Chromium, or a file it did not make; 2 a
-bad command line.
+``python -m talk.tools.handout [INDEX_HTML] [OUT_HTML] [OUT_PDF]`` (defaults
+in build/: slides/index.html, handout/index.html, handout.pdf). Each step's
+content (text, code, live-coding diffs, tables, figures), then its notes, as
+the deck has them; images embedded, so the page stands alone. Chromium prints
+it to A4; :func:`talk.tools.pdf.stamp` adds Title, Author and a bookmark per
+section. It writes only files that are absent or on its list, ``.talk-handout``
+beside OUT_HTML. Exit status: 0 written; 1 a missing deck, image or Chromium,
+or a file it did not make; 2 a bad command line.
 """
-
-from __future__ import annotations
 
 import argparse
 import base64
@@ -66,8 +62,8 @@ def claim(paths: list[Path], record: Path) -> None:
             raise ToolError(f"{shown(path)} exists and handout did not make it: "
                             "move it away or name another output")
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text("".join(f"{line}\n" for line in sorted(
-        made | {str(path.resolve()) for path in paths})), encoding="utf-8")
+    made |= {str(path.resolve()) for path in paths}
+    record.write_text("".join(f"{line}\n" for line in sorted(made)), encoding="utf-8")
 
 
 def write(index: Path, out_html: Path, out_pdf: Path) -> int:
@@ -102,10 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m talk.tools.handout",
                                      description=__doc__.split("\n")[0])
     for name, default in [("index", "slides/index.html"),
-                          ("out_html", "handout/index.html"),
-                          ("out_pdf", "handout.pdf")]:
-        parser.add_argument(name, nargs="?", type=Path,
-                            default=ROOT / "build" / default)
+                          ("out_html", "handout/index.html"), ("out_pdf", "handout.pdf")]:
+        parser.add_argument(name, nargs="?", type=Path, default=ROOT / "build" / default)
     args = parser.parse_args(argv)
     try:
         pages = write(args.index, args.out_html, args.out_pdf)

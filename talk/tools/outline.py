@@ -8,8 +8,6 @@ numbered 1, 2, 3 ... in order; the last parentheses on the line hold the
 minutes, so a title may hold some too.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from dataclasses import dataclass, replace

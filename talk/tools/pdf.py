@@ -1,16 +1,12 @@
-"""The deck as a PDF: one 1024x768 page per step, with selectable text, a
-Title, the speaker as Author and a bookmark per section.
+"""The deck as a PDF: one 1024x768 page per step, with selectable text, the
+deck's title as Title, the speaker as Author and a bookmark per section.
 
 ``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
-build/slides/index.html, build/slides.pdf). decktape (npm, pinned in
-package-lock.json; ``make pdf`` installs it) prints the deck from disk on
-Debian's Chromium (:mod:`talk.tools.browser`) with reduced motion, waiting
-PAUSE_MS a step; :func:`stamp` adds what :func:`deck_info` reads. Exit
-status: 0 printed; 1 a missing deck, decktape or Chromium, or decktape failed
-(the end of its output is shown); 2 a bad command line.
+build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
+installs it) prints the deck from disk on Debian's Chromium with reduced
+motion, then :func:`stamp`. Exit status: 0 printed; 1 a missing deck or
+decktape, or decktape failed (its output's end is shown); 2 a bad command line.
 """
-
-from __future__ import annotations
 
 import argparse
 import io
@@ -23,7 +19,7 @@ from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
-PAUSE_MS = 25  #: covers impress.js's stepenter event (a 0 ms timer)
+PAUSE_MS = 25  #: after each step: covers impress.js's stepenter (a 0 ms timer)
 STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
 
 
@@ -63,17 +59,17 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
 
 
 def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print *index* to *output* with decktape and :func:`stamp` it; returns
-    decktape's last line. Raises ToolError (see the module doc), also after
-    *timeout* seconds."""
+    """Print *index* to *output* with decktape and :func:`stamp` it with
+    :func:`deck_info`; returns decktape's last line. Raises ToolError when
+    something is missing or decktape fails or takes over *timeout* seconds."""
     title, speaker, _, sections = deck_info(index)
-    arguments = (f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG])
+    chrome = (f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG])
     try:
         done = subprocess.run(
             [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
-             "--chrome-path", CHROMIUM, *arguments, Path(index).resolve().as_uri(),
+             "--chrome-path", CHROMIUM, *chrome, Path(index).resolve().as_uri(),
              output], capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:  # decktape missing, or slow
+    except (OSError, subprocess.TimeoutExpired) as exc:  # no decktape, or slow
         raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
     if done.returncode or not Path(output).is_file():
         raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"

@@ -10,8 +10,6 @@ its live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one
 does not (saying by how much) or for bad input; 2 for a bad command line.
 """
 
-from __future__ import annotations
-
 import argparse
 import difflib
 import math
@@ -72,7 +70,7 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Sec
         raise ToolError(f"{shown(talk)}: {len(files)} section files for {len(outline)} "
                         f"outline items in {shown(proposal)}: name one file "
                         "0N_*.rst for each item N")
-    found = list(checkpoints(folder).items())  # ValueError: a number twice
+    found = list(checkpoints(folder).items())
     sections = []
     for section, path in zip(outline, files):
         text = read_text(path)
@@ -102,29 +100,10 @@ def words_to_change(s: Section, wpm: float = WORDS_PER_MINUTE) -> int:
     return max(0, math.ceil((low - needs(s, wpm)) * wpm - 1e-9))
 
 
-def problems(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
-             cpm: float = CHARACTERS_PER_MINUTE) -> list[str]:
-    """One line per section that does not fit its plan, or whose live
-    segments need more minutes than the outline gives them."""
-    found = []
-    for s in sections:
-        change, short = words_to_change(s, wpm), round(typing(s, cpm), 1) - s.live_coding
-        if change:
-            found.append(f"section {s.number}: plans {s.minutes:g} min, needs "
-                         f"{needs(s, wpm):.1f} min: {'cut' if change < 0 else 'add'} "
-                         f"{abs(change)} words of notes, or plan "
-                         f"{'more' if change < 0 else 'less'}")
-        if short > 1e-9:
-            found.append(f"section {s.number}: its {len(s.live)} live segments need "
-                         f"{typing(s, cpm):.1f} min, the outline gives "
-                         f"{s.live_coding:g}: {short:.1f} min short; give it more "
-                         "in proposal.md, or type less")
-    return found
-
-
 def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
-           cpm: float = CHARACTERS_PER_MINUTE) -> str:
-    """The rehearsal table, then the live segments' estimates."""
+           cpm: float = CHARACTERS_PER_MINUTE) -> tuple[str, list[str]]:
+    """The rehearsal table with the live segments' estimates, and one line
+    per section that does not fit its plan or its live-coding minutes."""
     total = Section(0, "Total", sum(s.minutes for s in sections),
                     sum(s.live_coding for s in sections), sum(s.demos for s in sections),
                     questions=sum(s.questions for s in sections),
@@ -138,14 +117,27 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
                      + f"{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
                      + "".join(f"{m:6.1f}" for m in minutes)
                      + f"{(s.minutes - need) / (need or math.inf):+6.0%}")
-    for s in (s for s in sections if s.live):
-        lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
-                     f"plus {RUN_MINUTES:g} min a segment to run and show:")
-        lines += [f"  {name}: {chars} characters, {chars / cpm + RUN_MINUTES:.1f} min"
-                  for name, chars in s.live]
-        lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the outline "
-                     f"gives {s.live_coding:g}")
-    return "\n".join(lines)
+    problems = []
+    for s in sections:
+        change, short = words_to_change(s, wpm), round(typing(s, cpm), 1) - s.live_coding
+        if change:
+            problems.append(f"section {s.number}: plans {s.minutes:g} min, needs "
+                            f"{needs(s, wpm):.1f} min: {'cut' if change < 0 else 'add'}"
+                            f" {abs(change)} words of notes, or plan "
+                            f"{'more' if change < 0 else 'less'}")
+        if short > 1e-9:
+            problems.append(f"section {s.number}: its {len(s.live)} live segments "
+                            f"need {typing(s, cpm):.1f} min, the outline gives "
+                            f"{s.live_coding:g}: {short:.1f} min short; give it "
+                            "more in proposal.md, or type less")
+        if s.live:
+            lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
+                         f"plus {RUN_MINUTES:g} min a segment to run and show:")
+            lines += [f"  {name}: {chars} characters, {chars / cpm + RUN_MINUTES:.1f}"
+                      " min" for name, chars in s.live]
+            lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the "
+                         f"outline gives {s.live_coding:g}")
+    return "\n".join(lines), problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,16 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     if not all(0 < rate < math.inf for rate in (args.wpm, args.cpm)):
         parser.error("--wpm and --cpm take a number above 0")  # exits 2
     try:
-        if not args.talk.is_dir():
-            raise ToolError(f"{shown(args.talk)}: no such folder")
-        sections = rehearse(args.proposal, args.talk, args.checkpoints)
+        text, problems = report(rehearse(args.proposal, args.talk, args.checkpoints),
+                                args.wpm, args.cpm)
     except (ToolError, ValueError) as exc:
         print(f"rehearse: {exc}", file=sys.stderr)
         return 1
-    print(report(sections, args.wpm, args.cpm))
-    found = problems(sections, args.wpm, args.cpm)
-    print("".join(f"rehearse: {line}\n" for line in found), end="", file=sys.stderr)
-    return 1 if found else 0
+    print(text)
+    print("".join(f"rehearse: {line}\n" for line in problems), end="", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
