@@ -22,8 +22,7 @@ from talk.tools.pdf import deck_info, stamp
 STYLE = """body { font: 11pt/1.45 serif; max-width: 44em; margin: auto; }
 section { border-top: 1px solid #999; } img { max-width: 100%; }
 pre { font-size: 9pt; white-space: pre-wrap; break-inside: avoid; }
-td, th { border: 1px solid #999; padding: .2em .4em; }
-.notes { border-left: 3px solid #36c; padding-left: .8em; }
+td, th { border: 1px solid #999; } .notes { border-left: 3px solid #36c; padding-left: 1em; }
 .notes::before { content: "Speaker notes"; font: bold 9pt sans-serif; }"""
 
 

@@ -31,8 +31,8 @@ class OutlineError(ToolError, ValueError):
 @dataclass(frozen=True)
 class Section:
     """A section: its outline item (*line* in the proposal; minutes as floats)
-    and, filled by rehearse, its file ``0N_*.rst``, its steps' words of notes
-    and its live-coding segments ``(name, characters typed)``."""
+    and, filled by rehearse from its file ``0N_*.rst``, its steps' words of
+    notes and its live-coding segments ``(name, characters typed)``."""
 
     number: int
     title: str
@@ -42,7 +42,6 @@ class Section:
     bullets: tuple[str, ...] = ()
     questions: float = 0.0
     line: int = 0
-    file: str = ""
     steps: tuple[int, ...] = ()
     live: tuple[tuple[str, int], ...] = ()
 

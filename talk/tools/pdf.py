@@ -24,10 +24,9 @@ STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
 
 
 def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
-    """``(title, speaker, steps, sections)``: the built deck *index*'s
-    ``<title>``, *toml*'s ``[talk] speaker``, the steps (lxml elements) and
-    ``(heading, step from 0)`` of each ``section-start`` step. Raises
-    ToolError for a missing deck or a *toml* with no speaker."""
+    """``(<title>, [talk] speaker, steps, sections)`` of the built deck *index*
+    and *toml*: steps as lxml elements, sections as ``(heading, step from 0)``
+    of the ``section-start`` steps. ToolError: no deck, or no speaker."""
     from lxml import html
 
     if not Path(index).is_file():
@@ -59,9 +58,8 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
 
 
 def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print *index* to *output* with decktape and :func:`stamp` it with
-    :func:`deck_info`; returns decktape's last line. Raises ToolError when
-    something is missing or decktape fails or takes over *timeout* seconds."""
+    """Print *index* to *output* with decktape, :func:`stamp` it and return
+    decktape's last line. ToolError: see the module doc, or over *timeout* s."""
     title, speaker, _, sections = deck_info(index)
     chrome = (f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG])
     try:

@@ -77,8 +77,7 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Sec
         live = tuple((f"step{a:02d} -> step{b:02d}", typed(old, new))
                      for (a, old), (b, new) in zip(found, found[1:])
                      if f"step{a:02d}-step{b:02d}.diff" in text)
-        sections.append(replace(section, file=path.name, live=live,
-                                steps=steps(text, str(path))))
+        sections.append(replace(section, live=live, steps=steps(text, str(path))))
     return sections
 
 
