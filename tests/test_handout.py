@@ -125,3 +125,13 @@ def test_a_bad_command_line_exits_2(capsys, args):
         handout.main(args)
     assert exit_.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_output_under_a_file_is_one_line(built_deck, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("mine", encoding="utf-8")
+    status = handout.main([str(built_deck), str(tmp_path / "a-file" / "index.html"),
+                           str(tmp_path / "out.pdf")])
+    err = capsys.readouterr().err
+    assert status == 1 and err.count("\n") == 1
+    assert err.startswith("handout: ") and "a-file" in err
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "mine"

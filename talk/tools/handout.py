@@ -88,7 +88,7 @@ def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     reader = PdfReader(out_pdf)  # Chromium's outline: each step's h1 at the top
     pages = {" ".join(item.title.split()): reader.get_destination_page_number(item)
              for item in reader.outline if not isinstance(item, list)}
-    stamp(out_pdf, title, speaker, [(heading, pages[heading]) for heading in headings])
+    stamp(out_pdf, title, speaker, [(h, pages[h]) for h in headings if h in pages])
     return len(reader.pages)
 
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         pages = write(args.index, args.out_html, args.out_pdf)
-    except ToolError as exc:
+    except (ToolError, OSError) as exc:  # OSError: an output that cannot be written
         print(f"handout: {exc}", file=sys.stderr)
         return 1
     print(f"handout: {shown(args.out_html)}, {shown(args.out_pdf)} ({pages} pages)")

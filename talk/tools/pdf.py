@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
-    except ToolError as exc:
+    except (ToolError, OSError) as exc:  # OSError: an output that cannot be written
         print(f"pdf: {exc}", file=sys.stderr)
         return 1
     return 0
