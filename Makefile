@@ -1,6 +1,8 @@
 # Developing Flask Extensions: slides, demos, tests, benchmarks.
 # Every target bootstraps .venv (pinned by constraints.txt) the first time.
 
+# The Python .venv is made with (pyproject.toml's requires-python: >=3.11),
+# e.g. make slides PYTHON=python3.12. Checked before anything is made.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -17,16 +19,26 @@ DIST := flask-flags/dist
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present rehearse pdf handout screenshots test bench dist matrix clean
+.PHONY: help slides present rehearse pdf handout screenshots test bench dist matrix clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
-	@echo "Setting up $(VENV) (first run only; pip's log: $(VENV)/install.log)"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@( $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
+# Set-up, in two steps, run on every target that needs .venv (FORCE):
+# tools/setup-venv.sh checks PYTHON before making anything, and rebuilds a
+# .venv it made that is half-made or has another Python (one line, and
+# exit 1, when it cannot: see the script); then pip installs, unless the
+# stamp is there and newer than the files it installs from. A failed pip
+# prints its last lines and leaves no stamp, so the next run rebuilds.
+$(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt FORCE
+	@VENV='$(VENV)' STAMP='$(STAMP)' PYTHON='$(PYTHON)' \
+	  PYTHON_GIVEN='$(if $(filter command environment,$(origin PYTHON)),yes)' \
+	  GOAL='$(or $(firstword $(MAKECMDGOALS)),slides)' sh tools/setup-venv.sh
+	@if [ -f $@ ] && [ -z "$(filter-out FORCE,$?)" ]; then exit 0; fi; \
+	rm -f $@; \
+	echo "Setting up $(VENV) (pip's log: $(VENV)/install.log)"; \
+	( $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
 	     pip setuptools flit_core && \
 	   $(PY) -m pip install --disable-pip-version-check -c constraints.txt \
 	     --no-build-isolation -e '.[test]' -e ./flask-flags && \
@@ -34,8 +46,8 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt
 	   $(PY) -m pip wheel --disable-pip-version-check -c constraints.txt \
 	     --no-build-isolation --wheel-dir $(WHEELHOUSE) \
 	     --group flask-flags/pyproject.toml:test ) > $(VENV)/install.log 2>&1 \
-	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }
-	@touch $@
+	  || { tail -n 30 $(VENV)/install.log; echo "pip failed: see $(VENV)/install.log"; exit 1; }; \
+	touch $@
 
 slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any docutils message fails it)
 	@$(PY) -m talk.tools.slides
@@ -96,5 +108,5 @@ matrix: $(STAMP) ## Flask-Flags's tests on the oldest and the newest Flask it al
 	$(VENV)/bin/nox -f flask-flags/noxfile.py --envdir $(CURDIR)/build/nox \
 	  --force-python $${MATRIX_PYTHON:-$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')}
 
-clean: ## Remove build output (keeps .venv)
+clean: ## Remove build output (keeps .venv: make rebuilds a broken one itself)
 	rm -rf build .pytest_cache $(DIST)

@@ -49,8 +49,10 @@ def new_app(import_name: str, test_config: Mapping[str, Any] | None = None,
 def add_index(app: Flask, title: str, summary: str,
               links: Iterable[tuple[str, str]] = ()) -> None:
     """Register ``GET /`` on *app*: a page with *title*, *summary* and
-    *links*, a list of ``(path, what it shows)`` pairs."""
+    *links*, a list of ``(path, what it shows)`` pairs, also kept in
+    ``app.extensions["demos_index"]`` for ``python -m demos tour``."""
     links = list(links)
+    app.extensions["demos_index"] = links
 
     def index() -> str:
         return render_template("_index.html", title=title, summary=summary,

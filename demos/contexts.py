@@ -1,8 +1,9 @@
 """Application and request contexts, and how long ``g`` lives (talk section 2).
 
-``current_app`` and ``g`` belong to the application context; ``request``
-and ``session`` to the request context. Flask pushes both for each request
-and pops them after it. A CLI command gets an application context only, and
+In Flask 3.1, ``current_app`` and ``g`` belong to the application context;
+``request`` and ``session`` to the request context. Flask pushes both for
+each request and pops them after it. (Flask 3.2 merges the two into one
+context; nothing here depends on which.) A CLI command gets an application context only, and
 a new thread starts with none: touching a global there raises
 ``RuntimeError: Working outside of application context.`` Scripts and tests
 push contexts by hand with ``app.app_context()`` and
@@ -69,7 +70,10 @@ def report():
 
 
 # count() adds one to a counter in g and returns it: the number of calls in
-# the current application context (1 for the first call).
+# the current application context (1 for the first call). by_hand() pushes
+# each context on its own, never one inside the other: Flask 3.1 reuses an
+# app context already pushed for a request context of the same app, and
+# Flask 3.2 no longer will.
 # [start:by-hand]
 def count():
     g._contexts_count = g.get("_contexts_count", 0) + 1
@@ -78,12 +82,11 @@ def count():
 def by_hand(app):
     with app.app_context():            # current_app and g
         first = count()
-        with app.test_request_context("/by-hand?x=1"):  # + request
-            second = count()           # same app context, same g
-            seen = report()
-    with app.app_context():            # a new app context:
-        third = count()                # a fresh g
-    return {"counts": [first, second, third], "nested": seen}
+        second = count()               # same app context, same g
+    with app.test_request_context("/by-hand?x=1"):  # + request:
+        third = count()                # its own context, a fresh g
+        seen = report()
+    return {"counts": [first, second, third], "request": seen}
 # [end:by-hand]
 
 
@@ -115,8 +118,10 @@ def count_view():
 
 
 def by_hand_view():
-    """``by_hand()`` on this app: counts [1, 2, 1] and the nested report."""
-    return by_hand(current_app._get_current_object())
+    """``by_hand()`` on this app, run in a new thread so that no context
+    of this request is active: counts [1, 2, 1] and the report made in
+    the request context pushed by hand."""
+    return in_new_thread(by_hand, current_app._get_current_object())
 
 
 @click.command("report")

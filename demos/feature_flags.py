@@ -105,3 +105,14 @@ def seen_flags():
             "decided_by": {name: getattr(answer.handler, "__name__", None)
                            for name, answer in checked_flags().items()},
             "missing": dict(current_app.extensions["shop_missing"])}
+
+
+#: What ``python -m demos tour feature_flags`` sends: (path, what it shows).
+TOUR = [
+    ("/", "a page rendered with the active_feature Jinja test"),
+    ("/checkout", "new_checkout is off: a redirect to the classic checkout"),
+    ("/checkout?preview=new_checkout", "the preview handler turns it on"),
+    ("/labs", "labs is off: 404"),
+    ("/labs?preview=labs", "still 404: labs is not in FLAG_PREVIEWS"),
+    ("/flags", "the flags this request saw and what decided each"),
+]

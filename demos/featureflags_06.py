@@ -32,3 +32,10 @@ def new_checkout():
 
 def index():
     return render_template("featureflags_06/index.html")
+
+
+#: What ``python -m demos tour featureflags_06`` sends: (path, what it shows).
+TOUR = [
+    ("/", "a page rendered with 0.6's active_feature Jinja test"),
+    ("/checkout", "new_checkout is off: 0.6's decorator redirects to /"),
+]

@@ -14,11 +14,16 @@ The database, its URL (``DATABASE_URL`` or the instance folder; tested on
 SQLite and PostgreSQL) and the teardown that rolls back whatever no view
 committed come from ``demos/sqlalchemy_hooks.py``; the view that writes
 (``toggle``) commits. The table is filled from ``TABLE_FLAGS`` in the
-config when it is created. Pattern: Flask-FeatureFlags 0.6's
-``contrib/sqlalchemy``.
+config when it is created. A flag name the ``feature`` column cannot hold
+(over 255 characters, or with a NUL character) is refused alike on SQLite
+and PostgreSQL: a 400 from ``toggle``, a ValueError from ``create_app`` for
+``TABLE_FLAGS`` (``why_unstorable`` in ``demos/sqlalchemy_hooks.py``).
+Pattern: Flask-FeatureFlags 0.6's ``contrib/sqlalchemy``.
 """
 
 from __future__ import annotations
+
+import reprlib
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, has_app_context
@@ -28,7 +33,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from demos._common import add_index, new_app
 from flask_flags import (FeatureFlag, NoFeatureFlagFound, checked_flags,
                          is_active, is_active_feature)
-from demos.sqlalchemy_hooks import create_tables_once, db, init_db
+from demos.sqlalchemy_hooks import (create_tables_once, db, init_db,
+                                    why_unstorable)
 
 
 class FlagRow(db.Model):
@@ -61,15 +67,30 @@ def init_flags(app):
 
 #: What ``python -m demos tour flags_sqlalchemy`` sends: flip a flag stored
 #: in the table and watch the checkout answer change.
-TOUR = ["/", "/flags", "/checkout", ("POST", "/flags/new_checkout/toggle"),
-        "/checkout", "/labs"]
+TOUR = [
+    ("/", "the front page: what the demo shows, with links"),
+    ("/flags", "every flag, its value and what decided it"),
+    ("/checkout", "404 while new_checkout is off in the table"),
+    ("POST /flags/new_checkout/toggle", "flips new_checkout in the table"),
+    ("/checkout", "the new checkout, now that the flag is on"),
+    ("/labs", "labs is on in the table"),
+]
 
 
 def create_app(test_config=None):
-    """Return the table-flags demo app (database: demos/sqlalchemy_hooks)."""
+    """Return the table-flags demo app (database: demos/sqlalchemy_hooks).
+    ValueError if a ``TABLE_FLAGS`` name cannot be stored in the table,
+    or its value is not True or False."""
     app = new_app(__name__, test_config,
                   FEATURE_FLAGS={"dark_mode": True},
                   TABLE_FLAGS={"new_checkout": False, "labs": True})
+    for name, active in app.config["TABLE_FLAGS"].items():
+        what = f"TABLE_FLAGS name {reprlib.repr(name)}"
+        problem = why_unstorable(FlagRow.feature, name, what)
+        if problem is not None:
+            raise ValueError(problem)
+        if not isinstance(active, bool):
+            raise ValueError(f"{what} is {active!r}: set True or False")
     init_db(app)
     init_flags(app)
     app.register_blueprint(shop)
@@ -112,7 +133,12 @@ def show_flags():
 @shop.post("/flags/<name>/toggle")
 def toggle(name):
     """Flip a table flag and commit. Returns the feature and its new
-    ``is_active``; 404 if the table has no such flag."""
+    ``is_active``; 404 if the table has no such flag; 400 and
+    ``{"error": why}`` for a name the table could not hold (too long, or a
+    NUL character), on SQLite and PostgreSQL alike."""
+    problem = why_unstorable(FlagRow.feature, name, "flag name")
+    if problem is not None:
+        return {"error": problem}, 400
     row = db.session.scalar(sa.select(FlagRow).where(FlagRow.feature == name))
     if row is None:
         abort(404)

@@ -4,7 +4,8 @@
 it serves and pops after it: whatever a request puts there is gone for the
 next one. (Flask 3.1 reuses an application context of the same app that is
 already pushed, as in a test that wraps requests in ``app.app_context()``:
-those requests share one ``g``.)
+those requests share one ``g``. Flask 3.2 merges the two contexts and gives
+every request a fresh one.)
 Extensions name their attributes with a prefix (``_gdemo_...`` here) so they
 never collide with the app's or another extension's.
 

@@ -22,3 +22,7 @@ def create_app(test_config=None):
     fresh = new_app(__name__, test_config)
     fresh.add_url_rule("/", view_func=hello)
     return fresh
+
+
+#: What ``python -m demos tour hello`` sends: (path, what it shows).
+TOUR = [("/", "the one view of the seven-line app")]

@@ -9,7 +9,11 @@ A good request runs ``before_request``, the view, ``after_request``,
 ``teardown_request`` and ``teardown_appcontext``. When the view raises an
 exception that has an error handler, the handler's response takes the view's
 place and every hook after it still runs; the teardown functions then get
-``error=None``, as the error was handled.
+``error=None``, as the error was handled. ``teardown_appcontext`` runs when
+the application context ends: right after a request that pushed its own,
+as every request a server sends does, but in Flask 3.1 a request inside an
+app context pushed by hand (a test, a script) reuses that context, and
+its ``teardown_appcontext`` waits for the end of the ``with`` block.
 
 Pattern: Flask's "Application Structure and Lifecycle" page
 (https://flask.palletsprojects.com/en/stable/lifecycle/); Armin

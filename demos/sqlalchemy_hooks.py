@@ -29,6 +29,10 @@ Out: the JSON of ``/notes`` and ``/journal``. It shows:
   removed it in 3.0. Pattern: Flask-SQLAlchemy 3.1's docs, "Modifying and
   Querying Data" (the view commits) and "Flask Application Context" (the
   session is removed at teardown); Flask's docs, "SQLAlchemy in Flask".
+- the same answer on both engines for input a column cannot hold: a note
+  over ``String(200)`` or with a NUL character is a 400 that names the
+  field and the limit (``why_unstorable``). Unchecked, SQLite would store
+  it and PostgreSQL would refuse it, a 500.
 """
 
 from __future__ import annotations
@@ -94,6 +98,30 @@ def init_db(app: Flask) -> None:
         for engine in db.engines.values():  # this app's engines only
             _time_queries(engine)
     app.teardown_request(_roll_back)
+
+
+def why_unstorable(attribute, value: str, what: str) -> str | None:
+    """Why the string *value* (named *what* in the message, e.g. "form
+    field text") cannot go into the mapped string column *attribute* (e.g.
+    ``Note.text``) on every engine; None if it can.
+
+    Two things differ between the engines, and both are refused here:
+    a value longer than the column's ``String(n)`` (PostgreSQL: "value too
+    long for type character varying(n)"; SQLite has no limit and stores
+    it whole), and a NUL character (PostgreSQL refuses it; SQLite stores
+    it). Lengths are in characters, as PostgreSQL counts them. The message
+    is one line: what, its length, the column and its limit.
+    """
+    column = attribute.expression  # the Column behind Note.text
+    where = f"{column.table.name}.{column.name}"
+    limit = getattr(column.type, "length", None)
+    if limit is not None and len(value) > limit:
+        return (f"{what} is {len(value)} characters long; {where} holds "
+                f"at most {limit}: shorten it")
+    if "\x00" in value:
+        return (f"{what} contains a NUL character (\\x00), which {where} "
+                f"cannot hold on PostgreSQL: remove it")
+    return None
 
 
 def create_tables_once() -> None:
@@ -179,13 +207,18 @@ def list_notes():
 
 
 # add_note() is the view that writes: it commits, and returns 201 with its
-# timed queries. _roll_back(error) is the teardown_request function that
+# timed queries (or a 400 and {"error": why} for a text the column cannot
+# hold). _roll_back(error) is the teardown_request function that
 # init_db registers: it never commits, and ignores *error* (None after a
 # handled abort(409)), since only a commit keeps anything.
 # [start:teardown]
 @notes.post("/notes")
 def add_note():
-    db.session.add(Note(text=request.form.get("text", "hello")))
+    text = request.form.get("text", "hello")
+    problem = why_unstorable(Note.text, text, "form field text")
+    if problem is not None:  # a 400 on SQLite and PostgreSQL alike
+        return {"error": problem}, 400
+    db.session.add(Note(text=text))
     db.session.commit()  # the view commits its own work
     return {"queries": _timed()}, 201
 
@@ -221,8 +254,15 @@ def journal():
 #: What ``python -m demos tour sqlalchemy_hooks`` sends: a write the view
 #: commits, one that raises half-way and one that answers 409 half-way (both
 #: rolled back), the notes, and the journal of session events.
-TOUR = ["/", ("POST", "/notes", {"text": "hello"}), ("POST", "/notes/fail"),
-        ("POST", "/notes/conflict"), "/notes", "/journal"]
+TOUR = [
+    ("/", "the front page: what the demo shows, with links"),
+    ("POST /notes", "a note written and committed by the view: 201",
+     {"text": "hello"}),
+    ("POST /notes/fail", "an INSERT, then the view raises: 500, rolled back"),
+    ("POST /notes/conflict", "an INSERT, then abort(409): rolled back too"),
+    ("/notes", "only the committed note, and this request's queries"),
+    ("/journal", "flush, commit and rollback events, in order"),
+]
 
 
 def create_app(test_config=None):

@@ -88,8 +88,8 @@ def text():
 
 
 def go():
-    """A 302 redirect to ``/text``."""
-    return redirect(url_for("text"))
+    """A 302 redirect to ``/text`` (explicit: Flask 3.2 defaults to 303)."""
+    return redirect(url_for("text"), code=302)
 
 
 def fail():

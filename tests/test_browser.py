@@ -15,6 +15,7 @@ through the deck with its transitions.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
@@ -26,7 +27,7 @@ import pytest
 from conftest import require
 from talk.tools import browser as deck
 from talk.tools import present, screenshots, slides
-from talk.tools._common import ToolError
+from talk.tools._common import TALK, ToolError
 
 pytestmark = pytest.mark.browser
 
@@ -626,9 +627,12 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshots_one_png_per_step_and_nothing_else_removed(chromium, good_build, tmp_path):
-    """On a three-step deck with the projector theme (the walk above
-    covers the real deck's steps)."""
+def test_screenshots_named_by_title_and_only_their_own_files_touched(
+        chromium, good_build, tmp_path):
+    """On a three-step deck with the projector theme (the walk above covers
+    the real deck's steps): one PNG per step, named by title; a user's
+    PNGs in the folder survive two runs, and one under a name the tool
+    would use makes it refuse."""
     theme = good_build[0] / "theme"
     talk = tmp_path / "talk"
     shutil.copytree(theme, talk / "theme")
@@ -639,18 +643,137 @@ def test_screenshots_one_png_per_step_and_nothing_else_removed(chromium, good_bu
     slides.build(talk / "index.rst", tmp_path / "deck")
     deck_html = tmp_path / "deck" / "index.html"
     out = tmp_path / "shots"
-    written = screenshots.take(deck_html, out, browser=chromium)
+    out.mkdir()
+    mine = ["2024-07-14-beach.png", "20231225-christmas.png", "01-me-and-ada.png"]
+    for name in mine:
+        (out / name).write_bytes(b"mine")
+    for _ in range(2):
+        written = screenshots.take(deck_html, out, browser=chromium)
     assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png",
                                                "03-step-3.png"]
-    assert sorted(out.iterdir()) == written
     assert {png_size(path) for path in written} == {(1024, 768)}
     assert len({path.read_bytes() for path in written}) == 3
+    assert all((out / name).read_bytes() == b"mine" for name in mine)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*mine, *(p.name for p in written), screenshots.MANIFEST])
 
-    (out / "mine.txt").write_text("keep me\n", encoding="utf-8")
-    with pytest.raises(ToolError, match="mine.txt: not a screenshot"):
+    (out / "01-step-1.png").unlink()
+    (out / screenshots.MANIFEST).unlink()
+    (out / "01-step-1.png").write_bytes(b"mine too")
+    with pytest.raises(ToolError, match="01-step-1.png: not written by this tool"):
         screenshots.take(deck_html, out, browser=chromium)
-    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me\n"
-    assert len(list(out.iterdir())) == len(written) + 1
+    assert (out / "01-step-1.png").read_bytes() == b"mine too"
+
+
+def test_screenshots_into_a_read_only_folder_is_one_line(
+        capsys, chromium, built_deck, tmp_path, monkeypatch):
+    """A folder it may not write to (simulated: root may write anywhere)."""
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    take = screenshots.take
+    monkeypatch.setattr(screenshots, "take", lambda index, out: take(
+        index, out, browser=chromium))
+    monkeypatch.setattr(screenshots.Path, "write_text", refuse)
+    assert screenshots.main([str(built_deck), str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"screenshots: FAILED: {tmp_path / screenshots.MANIFEST}: "
+                   "Permission denied\n")
+
+
+# --- code that steps with the clicker ------------------------------------------
+
+#: Per step with code substeps: its id, the lines of each group (from the
+#: block's text) and the rendered state after each click.
+SUBSTEP_STATE = """() => {
+    const step = document.querySelector("#impress .step.active");
+    const pre = step.querySelector("pre:has(.substep)");
+    const spans = Array.from(pre.children);
+    const style = (el) => getComputedStyle(el);
+    return {id: step.id,
+            px: parseFloat(style(pre).fontSize),
+            lines: pre.textContent.replace(/\\n$/, "").split("\\n").length,
+            clipped: pre.scrollWidth > pre.clientWidth + 1,
+            groups: Array.from(pre.querySelectorAll(".substep"))
+                .map(el => el.textContent.replace(/\\n$/, "")),
+            marked: spans.filter(el => style(el).boxShadow !== "none"
+                                 && style(el).opacity === "1")
+                .map(el => el.textContent.replace(/\\n$/, "")),
+            dimmed: spans.filter(el => parseFloat(style(el).opacity) < 0.6).length,
+            spans: spans.length};
+}"""
+
+
+def excerpt_steps() -> list[list[range]]:
+    """The :steps: of every excerpt in the deck's sources, in order."""
+    found = []
+    for rst in sorted(TALK.glob("0*_*.rst")):
+        for spec in re.findall(r"^\.\. excerpt::.*\n(?:   :.*\n)*?   :steps: (.*)$",
+                               rst.read_text(encoding="utf-8"), re.M):
+            found.append([range(int(a), int(b or a) + 1) for a, b in
+                          re.findall(r"(\d+)(?:\s*-\s*(\d+))?", spec)])
+    return found
+
+
+def test_code_steps_with_the_clicker(chromium, built_deck):
+    """Each click marks the next group of lines (a bar, the rest dimmed:
+    readable without colour), the step stays until every group was shown,
+    the block shows whole before the first click, and it still holds at
+    most 12 lines at 23 px."""
+    expected = excerpt_steps()
+    assert len(expected) >= 3
+    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
+    try:
+        page = deck.open_deck(context, built_deck)
+        ids = page.eval_on_selector_all(
+            "#impress .step:has(pre .substep)", "els => els.map(e => e.id)")
+        assert len(ids) == len(expected)
+        for step_id, groups in zip(ids, expected):
+            page.evaluate("id => impress().goto(id)", step_id)
+            page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{step_id}'")
+            page.wait_for_function(deck.IDLE)
+            whole = page.evaluate(SUBSTEP_STATE)
+            assert (whole["marked"], whole["dimmed"]) == ([], 0), step_id
+            lines = page.eval_on_selector(
+                "#impress .step.active pre:has(.substep)", TEXT_LINES)
+            assert whole["groups"] == ["\n".join(lines[n - 1] for n in group)
+                                       for group in groups], step_id
+            for number, group in enumerate(whole["groups"]):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(deck.IDLE)
+                state = page.evaluate(SUBSTEP_STATE)
+                assert state["id"] == step_id
+                assert state["marked"] == [group]
+                assert state["dimmed"] == state["spans"] - 1
+                assert state["lines"] <= MAX_CODE_LINES and not state["clipped"]
+                assert state["px"] >= MIN_CODE_PX
+            assert deck.next_step(page) != step_id
+    finally:
+        context.close()
+
+
+#: The lines of a block's text.
+TEXT_LINES = "el => el.textContent.replace(/\\n$/, '').split('\\n')"
+
+
+def test_printed_deck_shows_code_whole_and_the_talk_plan_loads_first(
+        chromium, built_deck):
+    """Opened with ?print (talk.tools.pdf, for decktape), the deck has no
+    substeps: decktape prints one page per step, each block whole. The talk
+    plan (generated/talk-plan.js) is loaded before the deck's own script."""
+    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
+    try:
+        page = deck.open_deck(context, built_deck.as_uri() + "?print")
+        substeps = page.evaluate("document.querySelectorAll('#impress .substep').length")
+        stepped = page.evaluate("document.querySelectorAll('#impress pre .code-rest').length")
+        plan = page.evaluate("window.talkPlan")
+        scripts = page.eval_on_selector_all(
+            "script[src]", "els => els.map(e => e.getAttribute('src'))")
+    finally:
+        context.close()
+    assert (substeps, stepped > 0) == (0, True)
+    assert scripts.index("generated/talk-plan.js") < scripts.index("theme/deck.js")
+    assert plan["minutes"] == sum(s["minutes"] for s in plan["sections"]) > 0
 
 
 def test_screenshots_command_line(capsys, tmp_path):

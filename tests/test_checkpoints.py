@@ -23,8 +23,8 @@ import pytest
 from flask import Flask
 
 import flask_flags
-from demos.checkpoints import CHECKPOINTS, checkpoints
-from demos.cli import module_names
+from demos.checkpoints import CHECKPOINTS, TRY, checkpoints
+from demos.cli import discover
 
 FILES = list(checkpoints().values())
 _counter = itertools.count()
@@ -89,7 +89,7 @@ def one_snapshot_per_request(module):
 
 def extension_object(module):
     flags = module.flags
-    assert module.app.extensions["flask_flags"] is flags
+    assert module.app.extensions.get("flask_flags") is flags
     other = Flask("other")
     other.config["FEATURE_FLAGS"] = {"new_checkout": True}
     flags.init_app(other)
@@ -105,7 +105,7 @@ def extension_object(module):
 
 #: What each checkpoint adds, in order: one entry per file.
 ADDS: dict[str, list[Callable[[ModuleType], None]]] = {
-    "step01_seven_lines.py": [checkout_route],
+    "step01_start.py": [checkout_route],
     "step02_config_flag.py": [checkout_404_while_off],
     "step03_snapshot.py": [one_snapshot_per_request],
     "step04_extension.py": [extension_object],
@@ -142,8 +142,33 @@ def test_the_checkpoint_before_lacks_what_a_step_adds(number, check):
         check(checkpoint(number - 1))
 
 
-def test_the_first_checkpoint_is_a_seven_line_app():
-    assert len(FILES[0].read_text(encoding="utf-8").splitlines()) == 7
+def typed(old: Path, new: Path) -> int:
+    """Characters typed from *old* to *new*: the added lines of their
+    diff, without the indentation an editor puts in."""
+    return sum(len(line[1:].strip()) for hunk in changes(old, new)
+               for line in hunk if line.startswith("+"))
+
+
+def test_each_segment_is_short_enough_to_type_on_stage():
+    """The start holds the imports and skeletons; a segment types at most
+    about 120 characters (a minute and a bit at 100 a minute)."""
+    counts = [typed(old, new) for old, new in zip(FILES, FILES[1:])]
+    assert max(counts) <= 125 and sum(counts) <= 350, counts
+
+
+@pytest.mark.parametrize("number", sorted(TRY))
+def test_what_to_try_after_each_checkpoint_answers_so(number):
+    path, status, answer, why = TRY[number]
+    response = checkpoint(number).app.test_client().get(path)
+    assert response.status_code == status
+    if isinstance(answer, dict):
+        assert answer.items() <= response.json.items()
+    else:
+        assert answer in response.text
+
+
+def test_every_checkpoint_has_something_to_try():
+    assert sorted(TRY) == list(range(1, len(FILES) + 1))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -156,7 +181,7 @@ def test_checkpoint_is_a_small_runnable_file(path):
 
 
 def test_checkpoints_are_not_demo_modules():
-    assert "checkpoints" not in module_names()
+    assert "checkpoints" not in [demo.name for demo in discover()[0]]
 
 
 # --- the finished checkpoint against flask-flags/flask_flags.py -------------

@@ -16,8 +16,11 @@ def test_index_renders_with_its_jinja_test(client):
 
 
 def test_decorator_redirects_while_off(client):
+    """0.6 calls ``redirect(url)`` with no code: 302 on Flask 3.1, 303 on
+    Flask 3.2, whose default changes."""
     response = client.get("/checkout")
-    assert (response.status_code, response.location) == (302, "/")
+    assert response.status_code in (302, 303)
+    assert response.location == "/"
 
 
 def test_decorator_lets_through_when_on(app, client):

@@ -2,6 +2,8 @@
 talk's flag chain; each test on SQLite and on PostgreSQL (the ``database``
 fixture, tests/conftest.py)."""
 
+from urllib.parse import quote
+
 import pytest
 from flask import abort
 from werkzeug.test import Client
@@ -144,3 +146,40 @@ def test_table_filled_only_when_it_is_created(make_app, client, database):
     again = make_app(TABLE_FLAGS={"labs": True, "extra": True})
     again.test_client().get("/flags")
     assert stored(database) == {"new_checkout": False, "labs": False}
+
+
+# Flag names the feature_flag.feature column (String(255)) cannot hold:
+# unchecked, PostgreSQL refused a NUL in the lookup (a 500) where SQLite
+# answered 404; now both answer 400 and name the limit.
+
+@pytest.mark.parametrize("name, words", [
+    ("x" * 256, ["flag name", "256 characters", "feature_flag.feature",
+                 "at most 255"]),
+    ("la\x00bs", ["flag name", "NUL", "feature_flag.feature"]),
+], ids=["256-characters", "nul"])
+def test_toggle_of_a_name_the_table_cannot_hold_is_a_400(
+        make_app, database, name, words):
+    client = Client(make_app(TESTING=False).wsgi_app)
+    response = client.post(f"/flags/{quote(name)}/toggle")
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert all(word in error for word in words), error
+    assert client.post(f"/flags/{'x' * 255}/toggle").status_code == 404
+    assert stored(database) == {"new_checkout": False, "labs": True}
+
+
+def test_table_flags_the_table_cannot_hold_stop_create_app(tmp_path):
+    url = f"sqlite:///{tmp_path}/never.db"
+    with pytest.raises(ValueError, match=r"^TABLE_FLAGS name 'x+\.\.\.x+' is "
+                       r"256 characters long; feature_flag\.feature holds "
+                       r"at most 255: shorten it$"):
+        DEMO.create_app({"SQLALCHEMY_DATABASE_URI": url,
+                         "TABLE_FLAGS": {"x" * 256: True}})
+    with pytest.raises(ValueError, match="NUL"):
+        DEMO.create_app({"SQLALCHEMY_DATABASE_URI": url,
+                         "TABLE_FLAGS": {"a\x00": True}})
+    with pytest.raises(ValueError, match="^TABLE_FLAGS name 'labs' is 'yes': "
+                       "set True or False$"):
+        DEMO.create_app({"SQLALCHEMY_DATABASE_URI": url,
+                         "TABLE_FLAGS": {"labs": "yes"}})
+    assert not (tmp_path / "never.db").exists()

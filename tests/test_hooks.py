@@ -1,5 +1,9 @@
 """demos/hooks.py: the order of request hooks and the error handler."""
 
+import importlib.metadata
+
+from werkzeug.test import Client
+
 import demos.hooks
 
 DEMO = demos.hooks
@@ -49,3 +53,34 @@ def test_an_app_context_by_hand_runs_only_teardown_appcontext(app):
     with app.app_context():
         pass
     assert app.extensions["hooks_demo"] == ["teardown_appcontext"]
+
+
+# --- when teardown_appcontext runs, through app.wsgi_app as a server calls it
+
+def flask_version():
+    return tuple(int(part) for part in
+                 importlib.metadata.version("flask").split(".")[:2])
+
+
+def test_teardown_appcontext_ends_each_request_a_server_sends(app):
+    wsgi = Client(app.wsgi_app)
+    wsgi.get("/ok")
+    assert app.extensions["hooks_demo"] == GOOD
+    wsgi.get("/missing")
+    assert app.extensions["hooks_demo"] == HANDLED
+
+
+def test_teardown_appcontext_waits_for_an_app_context_pushed_first(app):
+    """Flask 3.1: a request inside an app context of the same app, pushed
+    by hand (a test, a script), reuses it; teardown_appcontext then runs
+    when that context ends, not after the request. Flask 3.2 gives the
+    request a context of its own."""
+    wsgi = Client(app.wsgi_app)
+    with app.app_context():
+        wsgi.get("/ok")
+        after_request = list(app.extensions["hooks_demo"])
+    if flask_version() < (3, 2):
+        assert after_request == []
+        assert app.extensions["hooks_demo"] == GOOD
+    else:
+        assert after_request == GOOD

@@ -1,6 +1,5 @@
 """proposal.md: its structure, its outline (read by talk.tools.outline, the
-one parser that rehearse and ``python -m demos list`` use too) and the deck's
-sections."""
+one parser, which rehearse uses too) and the deck's sections."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import re
 
 import pytest
 
-from demos import cli
 from talk.tools import ToolError
 from talk.tools._common import ROOT
 from talk.tools.outline import OutlineError, Section, parse_outline, read_outline
@@ -131,16 +129,14 @@ def test_the_outline_format():
     ]
 
 
-def test_decimal_minutes_agree_everywhere(tmp_path, monkeypatch, capsys):
-    """Three parsers once disagreed on "(2.5 min)"; now rehearse, the
-    tests and ``python -m demos list`` read the same outline."""
+def test_decimal_minutes_agree_everywhere(tmp_path):
+    """Three parsers once disagreed on "(2.5 min)"; now rehearse and the
+    tests read the same outline (``python -m demos list`` reads none)."""
     proposal = tmp_path / "proposal.md"
     proposal.write_text(OUTLINE, encoding="utf-8")
-    monkeypatch.setattr(cli, "PROPOSAL", proposal)
-    assert cli.section_titles()[2] == "Flask (the framework): in five minutes"
-    assert cli.main(["list"]) == 0
-    assert "Section 2: Flask (the framework): in five minutes" in \
-        capsys.readouterr().out
+    sections = {item.number: item for item in read_outline(proposal)}
+    assert sections[2].title == "Flask (the framework): in five minutes"
+    assert sections[2].minutes == 2.5
 
 
 @pytest.mark.parametrize(("line", "error"), [

@@ -3,6 +3,8 @@ after many requests, successful and failing, on SQLite and on PostgreSQL
 (the ``database`` fixture). ``make_app`` (tests/conftest.py) then checks
 the pool and, on PostgreSQL, ``pg_stat_activity`` once more."""
 
+from collections import Counter
+
 import pytest
 from sqlalchemy import event
 
@@ -20,6 +22,7 @@ REQUESTS = {
         ("get", "/flags", 200), ("post", "/flags/labs/toggle", 200),
         ("get", "/labs", 404), ("post", "/flags/labs/toggle", 200),
         ("get", "/checkout", 404), ("post", "/flags/nope/toggle", 404),
+        ("post", "/flags/%00/toggle", 400),
     ],
 }
 
@@ -31,10 +34,16 @@ def counted(request, make_app):
     app = make_app(request.param, PROPAGATE_EXCEPTIONS=False)
     with app.app_context():
         engine = db.engine
-    counts = {"checkout": 0, "checkin": 0}
-    for name in counts:
-        event.listen(engine, name, lambda *a, name=name: counts.__setitem__(
-            name, counts[name] + 1))
+    counts = Counter(checkout=0, checkin=0)
+
+    def count_checkout(*args):
+        counts["checkout"] += 1
+
+    def count_checkin(*args):
+        counts["checkin"] += 1
+
+    event.listen(engine, "checkout", count_checkout)
+    event.listen(engine, "checkin", count_checkin)
     return app, engine, counts, REQUESTS[request.param]
 
 

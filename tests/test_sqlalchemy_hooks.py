@@ -4,6 +4,7 @@ PostgreSQL (the ``database`` fixture, tests/conftest.py)."""
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DataError
 from werkzeug.test import Client
 
 import demos.sqlalchemy_hooks
@@ -181,3 +182,45 @@ def test_listeners_are_per_engine_and_apps_share_nothing(make_app,
     assert events(two) == [] and events(three) == []
     assert stored_notes(bases[0]) == ["only in one"]
     assert bases[1].tables() == []
+
+
+# Input the note.text column (String(200)) cannot hold: unchecked, SQLite
+# stored it and PostgreSQL refused it (a 500); now both answer 400.
+
+def test_a_note_of_exactly_200_characters_is_stored(client, database):
+    text = "é" * 199 + "🐍"               # characters, not bytes, count
+    assert client.post("/notes", data={"text": text}).status_code == 201
+    assert stored_notes(database) == [text]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("x" * 201, ["form field text", "201 characters", "note.text",
+                 "at most 200"]),
+    ("a\x00b", ["form field text", "NUL", "note.text"]),
+], ids=["201-characters", "nul"])
+def test_a_note_the_column_cannot_hold_is_a_400_on_both_engines(
+        wsgi, database, text, words):
+    app, client = wsgi                       # TESTING off: no 500 either
+    response = client.post("/notes", data={"text": text})
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert all(word in error for word in words), error
+    assert "\n" not in error
+    assert stored_notes(database) == []
+    assert events(app) == []                 # refused before any flush
+
+
+def test_postgresql_itself_refuses_what_sqlite_stores(app, client, database):
+    """Why the demo checks: the engines differ without it."""
+    client.get("/notes")                     # creates the table
+    with app.app_context():
+        insert = db.insert(DEMO.Note).values(text="x" * 201)
+        if database.engine == "sqlite":
+            db.session.execute(insert)
+            db.session.commit()
+            assert [len(text) for text in stored_notes(database)] == [201]
+        else:
+            with pytest.raises(DataError, match="character varying"):
+                db.session.execute(insert)
+            db.session.rollback()
+            assert stored_notes(database) == []

@@ -8,7 +8,7 @@ sets the header in ``__init__`` misses HTTP errors.
 """
 
 import pytest
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, request
 from werkzeug.test import Client
 
 import demos.subclassing
@@ -109,6 +109,24 @@ def test_a_header_in_response_init_misses_http_errors():
     # Flask's test client wraps every response in response_class again,
     # running __init__, so there it seemed to work:
     assert app.test_client().get("/gone").headers[NOSNIFF[0]] == NOSNIFF[1]
+
+
+def test_what_flasks_test_client_adds(server_app, wsgi):
+    """Both clients go through ``app.wsgi_app``. Flask's test client adds
+    REMOTE_ADDR 127.0.0.1, rebuilds each response as the app's
+    ``response_class``, and, with TESTING on, an unhandled exception is
+    raised into the test instead of becoming a 500."""
+    server_app.add_url_rule("/addr", "addr",
+                            lambda: request.remote_addr or "none")
+    assert wsgi.get("/addr").data == b"none"
+    assert server_app.test_client().get("/addr").data == b"127.0.0.1"
+    assert type(wsgi.get("/text")) is not server_app.response_class
+    assert isinstance(server_app.test_client().get("/text"),
+                      server_app.response_class)
+    assert wsgi.get("/fail").status_code == 500
+    testing = DEMO.create_app({"TESTING": True})
+    with pytest.raises(RuntimeError, match="this view always fails"):
+        testing.test_client().get("/fail")
 
 
 def test_a_plain_flask_app_rejects_such_objects():

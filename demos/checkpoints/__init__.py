@@ -15,6 +15,19 @@ from pathlib import Path
 CHECKPOINTS = Path(__file__).resolve().parent
 #: ``stepNN_what_it_adds.py``; NN, two digits, is the checkpoint's number.
 PATTERN = re.compile(r"^step(\d{2})_\w+\.py$")
+#: What to try once checkpoint N runs: ``{N: (path, status, answer, why)}``.
+#: *answer* is text the body holds, or a dict the JSON body includes.
+#: ``python -m demos checkpoint N`` prints it; tests/test_checkpoints.py
+#: requests each one.
+TRY: dict[int, tuple[str, int, str | dict, str]] = {
+    1: ("/checkout", 200, "The new one-click checkout.",
+        "is_active says yes to every flag, for now"),
+    2: ("/checkout", 404, "Not Found", "new_checkout is off in the config"),
+    3: ("/", 200, {"snapshot": {"new_checkout": False}},
+        "the request's own copy of the flags, in g"),
+    4: ("/", 200, {"extensions": ["flask_flags"]},
+        "init_app registered the extension on the app"),
+}
 
 
 def checkpoints(folder: Path = CHECKPOINTS) -> dict[int, Path]:

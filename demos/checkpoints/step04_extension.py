@@ -1,4 +1,4 @@
-from flask import Flask, abort, g, request_started
+from flask import Flask, abort, current_app, g, request_started
 
 app = Flask(__name__)
 app.config["FEATURE_FLAGS"] = {"new_checkout": False}
@@ -23,7 +23,17 @@ flags = FeatureFlag(app)
 
 
 def is_active(feature):
-    return g.flask_flags.get(feature, False)
+    flags = g.flask_flags
+    return flags.get(feature, False)
+
+
+@app.route("/")
+def index():
+    return {
+        "new_checkout": is_active("new_checkout"),
+        "snapshot": g.get("flask_flags"),
+        "extensions": list(app.extensions),
+    }
 
 
 @app.route("/checkout")

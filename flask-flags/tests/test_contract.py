@@ -10,6 +10,7 @@ each outcome; DIFFERENCES.md lists them, one line each.
 
 import asyncio
 import contextlib
+import importlib.metadata
 import inspect
 import logging
 import re
@@ -493,7 +494,9 @@ def test_difference_init_app_twice_on_one_app():
     for impl in (TALK, V06):
         app, ext = impl.make_app({})
         if impl is TALK:
-            with pytest.raises(RuntimeError, match="init_app twice on"):
+            with pytest.raises(RuntimeError,
+                               match="already has a FeatureFlag. Call"
+                                     " 'init_app' once per app"):
                 ext.init_app(app)
         else:
             ext.init_app(app)  # 0.6: silently registers again
@@ -537,20 +540,28 @@ def test_difference_both_redirect_arguments():
 def test_difference_an_app_without_the_extension():
     """Flask-Flags: RuntimeError that says what to do; 0.6: AssertionError."""
     with Flask("bare").app_context():
-        with pytest.raises(RuntimeError, match=r"init_app\(bare\)"):
+        with pytest.raises(RuntimeError, match="the app 'bare' has no"
+                           " FeatureFlag. Did you forget to call 'init_app'"):
             TALK.is_active("x")
         with pytest.raises(AssertionError, match="extention installed"):
             V06.is_active("x")
 
 
 def test_difference_logger_and_extension_names():
-    """Flask-Flags: logger and app.extensions key "flask_flags", and
-    ``log.warning``; 0.6: "flask-featureflags", "FeatureFlags" and the
-    deprecated ``log.warn`` (caught here for 0.6 only)."""
+    """Flask-Flags: logger and app.extensions key "flask_flags" (an
+    AppState), and ``log.warning``; 0.6: "flask-featureflags",
+    "FeatureFlags" (the extension itself) and the deprecated
+    ``log.warn`` (caught here for 0.6 only)."""
     for impl, key, warned in [(TALK, "flask_flags", []),
                               (V06, "FeatureFlags", [DeprecationWarning])]:
-        app, _ = impl.make_app({})
+        app, ext = impl.make_app({})
         assert list(app.extensions) == [key]
+        state = app.extensions[key]
+        if impl is TALK:
+            assert isinstance(state, flask_flags.AppState)
+            assert (state.extension, state.handlers) == (ext, None)
+        else:
+            assert state is ext
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert impl.is_active("x") is False
@@ -606,3 +617,51 @@ def test_difference_the_jinja_test_is_asked_at_every_render():
     cached template."""
     assert cached_template_answers(TALK) == ["True", "False"]
     assert cached_template_answers(V06) == ["True", "True"]
+
+
+def test_difference_the_module_name():
+    """Code written for 0.6 imports ``flask_featureflags``; Flask-Flags
+    is ``import flask_flags`` and ships no module by the old name (the
+    real 0.6, installed beside it here, would collide)."""
+    assert (TALK.module.__name__, V06.module.__name__) == (
+        "flask_flags", "flask_featureflags")
+    files = importlib.metadata.files("Flask-Flags") or []
+    assert [f for f in files if "featureflags" in str(f).lower()] == []
+    assert V06.FeatureFlag is not TALK.FeatureFlag
+
+
+def test_difference_no_jinja_test_name():
+    """0.6 names its Jinja test in ``FeatureFlag.JINJA_TEST_NAME``;
+    Flask-Flags has no such attribute: the test is "active_feature"."""
+    assert V06.FeatureFlag.JINJA_TEST_NAME == "active_feature"
+    assert not hasattr(TALK.FeatureFlag, "JINJA_TEST_NAME")
+    for impl in (TALK, V06):
+        app, _ = impl.make_app({})
+        assert "active_feature" in app.jinja_env.tests
+
+
+def test_difference_check_asks_the_current_app():
+    """``ext.check(name)`` is ``is_active(name)`` in Flask-Flags: the
+    current app's chain, the answer kept for the request. 0.6's
+    ``check`` asks ``ext``'s own handlers, whichever app is current."""
+    for impl in (TALK, V06):
+        app, _ = impl.make_app({"a": True})
+        other = impl.FeatureFlag()  # never installed on an app
+        other.clear_handlers()
+        with app.test_request_context():
+            assert other.check("a") is (impl is TALK)
+
+
+def test_difference_handlers_must_be_a_list():
+    """Flask-Flags refuses ``ext.handlers = None`` at once, saying what
+    to call instead; 0.6 takes it and fails at the next check."""
+    for impl in (TALK, V06):
+        app, ext = view_app(impl, {"a": True}, "a")
+        if impl is TALK:
+            with pytest.raises(TypeError, match="clear_handlers"):
+                ext.handlers = None
+            assert get_json(app) == [True]
+        else:
+            ext.handlers = None
+            with pytest.raises(TypeError, match="NoneType"):
+                get_json(app)

@@ -3,12 +3,16 @@ views, signals per app, chains safe to change while requests run.
 Behaviour both versions share is in test_contract.py."""
 
 import gc
+import http.client
 import logging
+import sys
 import threading
+import time
 import weakref
 
 import pytest
 from flask import Flask, render_template_string
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.test import Client
 
 from flask_flags import (Answer, AppConfigFlagHandler, FeatureFlag,
@@ -238,3 +242,206 @@ def test_a_chain_changed_while_checks_run_never_loses_a_handler():
         thread.join(timeout=5)
     assert len(answers) > 1000
     assert all(answers)
+
+
+@pytest.fixture
+def quick_switches():
+    """Let threads switch every microsecond, so races show up quickly."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+THREADS, TIMES = 8, 500
+
+
+@pytest.mark.parametrize("own_chain", [False, True],
+                         ids=["object chain", "app chain"])
+def test_concurrent_changes_lose_no_update(quick_switches, own_chain):
+    """8 threads each add their own handler 500 times, then remove it
+    500 times: no change is lost (issue 19: without the lock, 1,499 to
+    1,947 handlers were left)."""
+    app = Flask("writers")
+    flags = FeatureFlag(app)
+    target = app if own_chain else None
+
+    def chain() -> list:
+        state = app.extensions["flask_flags"]
+        return state.handlers if own_chain else flags.handlers
+
+    if own_chain:
+        flags.add_handler(AppConfigFlagHandler, app=app)
+        flags.remove_handler(AppConfigFlagHandler, app=app)
+        assert chain() == [AppConfigFlagHandler]
+    lengths, barrier = [], threading.Barrier(THREADS)
+
+    def writer():
+        def mine(feature):
+            raise NoFeatureFlagFound
+
+        for _ in range(TIMES):
+            flags.add_handler(mine, app=target)
+        barrier.wait(timeout=10)
+        lengths.append(len(chain()))
+        barrier.wait(timeout=10)
+        for _ in range(TIMES):
+            flags.remove_handler(mine, app=target)
+
+    threads = [threading.Thread(target=writer) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in threads)
+    assert lengths == [1 + THREADS * TIMES] * THREADS
+    assert chain() == [AppConfigFlagHandler]
+
+
+TOGGLES = 2000  # add-and-remove turns of each toggling thread
+
+
+class QuietHandler(WSGIRequestHandler):
+    timeout = 5  # seconds: no server thread waits forever
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def test_a_removed_handler_never_answers_under_a_threaded_server(
+        quick_switches):
+    """A real threaded server, 4 clients checking "x" (off in the
+    config) while 2 threads each add and remove a "force on" handler
+    TOGGLES times. ON is seen while they run; after the last remove, the
+    chain is the config again and every check says OFF (issue 19: a
+    lost update left a removed handler answering ON for good)."""
+    app = Flask("served")
+    app.config["FEATURE_FLAGS"] = {"x": False}
+    flags = FeatureFlag(app)
+    app.add_url_rule("/", view_func=lambda: "ON" if is_active("x") else "OFF")
+    server = make_server("127.0.0.1", 0, app, threaded=True,
+                         request_handler=QuietHandler)
+    serving = threading.Thread(target=server.serve_forever,
+                               kwargs={"poll_interval": 0.05})
+    serving.start()
+    removed = threading.Event()
+    before, after, errors = [], [], []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port,
+                                          timeout=5)
+        try:
+            for _ in range(2000):  # bounded; ends soon after `removed`
+                done = removed.is_set()
+                conn.request("GET", "/")
+                answer = conn.getresponse().read().decode()
+                (after if done else before).append(answer)
+                if len(after) >= 50:
+                    break
+        except Exception as error:  # reported by the test
+            errors.append(repr(error))
+        finally:
+            conn.close()
+
+    def toggler():
+        def force_on(feature):
+            return True
+
+        for turn in range(TOGGLES):
+            flags.add_handler(force_on)
+            if turn % 50 == 0:
+                time.sleep(0.001)  # let a request see it
+            flags.remove_handler(force_on)
+
+    clients = [threading.Thread(target=client) for _ in range(4)]
+    togglers = [threading.Thread(target=toggler) for _ in range(2)]
+    try:
+        for thread in clients + togglers:
+            thread.start()
+        for thread in togglers:
+            thread.join(timeout=10)
+        removed.set()
+        for thread in clients:
+            thread.join(timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join(timeout=5)
+    assert not any(t.is_alive() for t in clients + togglers + [serving])
+    assert errors == []
+    assert flags.handlers == [AppConfigFlagHandler]
+    assert "ON" in before and "OFF" in before  # the toggles were seen
+    assert len(after) >= 50 and set(after) == {"OFF"}
+
+
+# --- who owns a chain -------------------------------------------------------
+
+def test_an_app_chain_is_a_copy_that_no_longer_follows_the_object(two_apps):
+    """The first change with app= copies the object's chain into the
+    app's own; later changes without app= reach only the other apps."""
+    flags, (a, b) = two_apps
+
+    def extra(feature):
+        raise NoFeatureFlagFound
+
+    def later(feature):
+        return True
+
+    flags.add_handler(extra)
+    flags.add_handler(lambda feature: False, app=a)
+    assert a.extensions["flask_flags"].handlers[:2] == [
+        AppConfigFlagHandler, extra]
+    flags.add_handler(later)
+    assert flags.handlers == [AppConfigFlagHandler, extra, later]
+    assert later not in a.extensions["flask_flags"].handlers
+    assert (get(a), get(b)) == ([True], [True])  # a: config; b: later
+    a.config["FEATURE_FLAGS"]["beta"] = False
+    assert get(a) == [False]  # later does not reach a
+
+
+def test_removing_an_absent_handler_changes_nothing(two_apps):
+    flags, (a, b) = two_apps
+
+    def absent(feature):
+        return True
+
+    flags.remove_handler(absent, app=a)
+    flags.remove_handler(absent)
+    assert a.extensions["flask_flags"].handlers is None  # no own chain
+    assert flags.handlers == [AppConfigFlagHandler]
+    flags.add_handler(absent)  # so the object's changes still reach a
+    assert (get(a), get(b)) == ([True], [True])
+
+
+def test_app_must_be_one_this_object_serves():
+    flags, other = FeatureFlag(), FeatureFlag()
+    app, bare = Flask("served"), Flask("bare")
+    other.init_app(app)
+    for target in (app, bare):
+        with pytest.raises(RuntimeError, match=(
+                f"the app '{target.name}' is not registered with this"
+                " FeatureFlag. Did you forget to call 'init_app'")):
+            flags.add_handler(AppConfigFlagHandler, app=target)
+    assert app.extensions["flask_flags"].handlers is None
+
+
+def test_handlers_must_be_a_list():
+    """``flags.handlers = None`` is refused at once, with the fix; the
+    chain is unchanged and add_handler still works."""
+    flags = FeatureFlag()
+    with pytest.raises(TypeError, match=r"handlers must be a list, not"
+                       r" None\. To turn every flag off, call"
+                       r" clear_handlers\(\)"):
+        flags.handlers = None
+    flags.add_handler(beta_view)
+    assert flags.handlers == [AppConfigFlagHandler, beta_view]
+    flags.handlers = []
+    assert flags.handlers == []
+
+
+def test_check_is_a_method_that_asks_like_is_active(two_apps):
+    flags, (a, _) = two_apps
+    with a.test_request_context():
+        assert flags.check("beta") is True
+        assert checked_flags() == {
+            "beta": Answer(True, "on", AppConfigFlagHandler)}

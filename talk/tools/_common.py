@@ -1,5 +1,5 @@
 """What the talk's tools share: where things are, the one-line error, and
-reading a UTF-8 file with the place of a bad byte.
+reading a UTF-8 file with the place of a bad byte or control character.
 
 Not talk material.
 """
@@ -7,12 +7,17 @@ Not talk material.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 #: The checkout: talk/tools/ is two folders down.
 ROOT = Path(__file__).resolve().parents[2]
 #: The slide sources.
 TALK = ROOT / "talk"
+#: Characters no source holds: C0 and C1 controls but tab, newline and
+#: carriage return; DEL; Unicode's noncharacters.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                     "\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class ToolError(Exception):
@@ -34,7 +39,7 @@ def read_text(path: os.PathLike | str) -> str:
     """The text of the UTF-8 file *path*.
 
     Raises ToolError when the file cannot be read, or names the line and
-    column of the first byte that is not UTF-8.
+    column of the first byte that is not UTF-8 or control character.
     """
     try:
         data = Path(path).read_bytes()
@@ -42,7 +47,7 @@ def read_text(path: os.PathLike | str) -> str:
         raise ToolError(f"{shown(path)}: cannot read it: "
                         f"{exc.strerror or exc}") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
@@ -50,3 +55,10 @@ def read_text(path: os.PathLike | str) -> str:
         raise ToolError(
             f"{shown(path)}:{line}: byte 0x{data[exc.start]:02x} (column "
             f"{column}) is not UTF-8: save the file as UTF-8") from None
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise ToolError(f"{shown(path)}:{line}: control character "
+                        f"U+{ord(bad[0]):04X} (column {column}): remove it")
+    return text

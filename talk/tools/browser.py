@@ -1,10 +1,5 @@
-"""Debian's Chromium, driven by playwright, for the deck's tools and tests.
-
-Used by talk.tools.screenshots, talk.tools.pdf and the tests. Never
-downloads a browser (no ``playwright install``): it runs the executable in
-``CHROMIUM`` (``/usr/bin/chromium``, Debian's ``chromium`` package), headless,
-with the arguments in ``CHROME_ARGS``.
-"""
+"""Debian's Chromium (``CHROMIUM``, /usr/bin/chromium), headless, driven by
+playwright for the deck's tools and tests; never a downloaded browser."""
 
 from __future__ import annotations
 
@@ -13,65 +8,48 @@ from pathlib import Path
 
 #: Debian's Chromium; override with DECK_CHROMIUM=/path/to/chromium.
 CHROMIUM = Path(os.environ.get("DECK_CHROMIUM", "/usr/bin/chromium"))
-#: No sandbox (containers, CI as root), no GPU, and no traffic of its own.
-CHROME_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+#: No sandbox (containers, CI as root), no GPU, no traffic of its own.
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: Asks the deck for reduced motion: no transitions (talk/theme/deck.js).
 REDUCED_MOTION_ARG = "--force-prefers-reduced-motion"
 #: The projector: impress.js scales the deck to fit, 1:1 at this size.
 VIEWPORT = {"width": 1024, "height": 768}
-
-#: Installed before the deck's scripts run: records every step impress.js
-#: enters, in order, in ``window.__deckEntered``.
-RECORD_STEPS = """
-window.__deckEntered = [];
+#: Records every step impress.js enters, in order, in window.__deckEntered.
+RECORD_STEPS = """window.__deckEntered = [];
 document.addEventListener("impress:stepenter", function (event) {
-    window.__deckEntered.push(event.target.id);
-}, true);
-"""
-
-#: True once impress.js has started and entered its first step.
+    window.__deckEntered.push(event.target.id); }, true);"""
+#: True once impress.js has entered its first step.
 DECK_READY = """() => document.body.classList.contains("impress-enabled")
     && window.__deckEntered && window.__deckEntered.length > 0"""
-
-#: True when no CSS transition or animation is running any more.
+#: True when no CSS transition or animation runs any more.
 IDLE = """() => document.getAnimations()
     .every(a => a.playState !== "running" && a.playState !== "pending")"""
-
+#: How many code substeps of the current step are still to be shown.
+SUBSTEPS_LEFT = """document.querySelectorAll(
+    "#impress .step.active .substep:not(.substep-visible)").length"""
 #: Keys that move to the next step, used in turn.
 NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
 
 
 def launch(playwright, extra_args=()):
-    """Start headless Debian Chromium with CHROME_ARGS and *extra_args*;
-    raises FileNotFoundError if it is missing."""
+    """Start headless Chromium with CHROME_ARGS and *extra_args*; raises
+    FileNotFoundError if it is missing."""
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} not found (apt-get install chromium)")
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=[*CHROME_ARGS, *extra_args],
-        headless=True)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=[*CHROME_ARGS, *extra_args])
 
 
 def open_deck(context, url, prepare=None):
-    """Open the deck at *url* (an index.html path or a URL) in a new page.
-
-    *prepare*, if given, is called with the new page before it loads (to
-    attach listeners). Returns the page once impress.js has entered the
-    first step and every transition has finished.
-    """
+    """A new page of *context* showing the deck at *url* (an index.html Path
+    or a URL), once impress.js has entered the first step and every
+    transition has ended; *prepare(page)* runs first (to attach listeners)."""
     page = context.new_page()
     if prepare is not None:
         prepare(page)
     page.add_init_script(RECORD_STEPS)
-    if isinstance(url, Path):
-        url = url.resolve().as_uri()
-    page.goto(url)
+    page.goto(url.resolve().as_uri() if isinstance(url, Path) else url)
     page.wait_for_function(DECK_READY)
     page.wait_for_function(IDLE)
     return page
@@ -83,13 +61,12 @@ def step_ids(page) -> list[str]:
 
 
 def next_step(page, key: str = NEXT_KEYS[0], timeout: float = 5_000) -> str:
-    """Press *key*, wait for the next impress:stepenter and the transition.
-
-    Returns the id of the step entered.
-    """
+    """Press *key* until impress.js enters the next step (once more for each
+    code substep left on the step), wait for the transition; returns the
+    id of the step entered."""
     before = page.evaluate("window.__deckEntered.length")
-    page.keyboard.press(key)
-    page.wait_for_function(f"window.__deckEntered.length > {before}",
-                           timeout=timeout)
+    for _ in range(1 + page.evaluate(SUBSTEPS_LEFT)):
+        page.keyboard.press(key)
+    page.wait_for_function(f"window.__deckEntered.length > {before}", timeout=timeout)
     page.wait_for_function(IDLE, timeout=timeout)
     return page.evaluate("window.__deckEntered[window.__deckEntered.length - 1]")

@@ -65,8 +65,9 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
     try:
         done = subprocess.run(
             [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
-             "--chrome-path", CHROMIUM, *chrome, Path(index).resolve().as_uri(),
-             output], capture_output=True, text=True, timeout=timeout)
+             "--chrome-path", CHROMIUM, *chrome,  # ?print: code blocks whole
+             Path(index).resolve().as_uri() + "?print", output],
+            capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:  # no decktape, or slow
         raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
     if done.returncode or not Path(output).is_file():

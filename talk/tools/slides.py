@@ -1,101 +1,62 @@
-"""The strict slide build: the deck as impress.js HTML, or one clear error.
+"""The strict slide build: ``python -m talk.tools.slides [SOURCE.rst]
+[TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides, demos/checkpoints).
 
-Usage::
-
-    python -m talk.tools.slides [SOURCE.rst] [TARGET_DIR] [--checkpoints DIR]
-
-SOURCE defaults to ``talk/index.rst``, TARGET_DIR to ``build/slides`` and
-DIR to ``demos/checkpoints``.
-
-hovercraft 2.7 exits 0 on a broken include and paints docutils' error into
-the slide. Here docutils parses the deck with settings given per call (no
-``docutils.conf`` is read and nothing in ``os.environ`` changes), and the
-build fails, naming the file and line, on:
-
-* any docutils warning or error: a missing include file or
-  ``:start-after:`` marker, an unknown directive, a title underline shorter
-  than its title;
-* docutils' INFO messages as well, which hovercraft never shows: a title
-  underline of 1 to 3 characters is "Possible title underline, too short"
-  and turns the title into a paragraph. Only "Duplicate implicit target
-  name" (two slides with the same title) passes;
-* a byte that is not UTF-8 in any file the deck reads;
-* an empty file, an included ``.rst`` file that starts no step (a step
-  starts at a transition, ``----``; other included text, such as a
-  ``.txt`` fragment, need not), and a deck with no step;
-* a ``:css:`` or ``:js-...:`` file that does not exist;
-* a live-coding diff too big for a slide, or a deck that includes some of
-  the live-coding diffs but not all;
-* a docutils system message left in the HTML.
-
-The live-coding diffs: one unified diff per pair of consecutive
-checkpoints (``stepNN_*.py``, see :mod:`demos.checkpoints`) is written into
-the build's own tree, ``TARGET_DIR/generated/stepNN-stepMM.diff``, before
-the deck is parsed. A slide includes one with an absolute path, ``..
-include:: /generated/step01-step02.diff``: absolute include paths are read
-from the build's tree (docutils' ``root_prefix`` setting). So a slide never
-shows a diff the code does not have.
-
-The output: the deck is rendered into a new folder beside TARGET_DIR and
-swapped in only when everything passed, so a failed build leaves the last
-good one. The build lists what it made in ``TARGET_DIR/.talk-slides-build``
-and replaces only such a folder: it refuses a TARGET_DIR that is a file, a
-symbolic link, or a folder holding anything it did not make (an empty
-folder is fine). It never deletes what it did not make.
-
-Exit status: 0 on success; 1 when the build failed or TARGET_DIR is refused
-(one line on stderr names the file and line, or the folder); 2 for a bad
-command line.
+docutils parses the deck once, with settings given per call. Any docutils
+message fails the build, as do a byte that is not UTF-8 or a control character
+in any file read, an empty file, an included .rst file that starts no step,
+a missing :css:/:js: file, an image or CSS url() that is a folder, outside the
+checkout or copied outside the build (``../x``), a live-coding diff too big or
+on no slide: one line names the file (and line), exit status 1 (2: a bad
+command line). Generated into ``generated/``: the live-coding diffs
+(``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures),
+``talk-plan.js`` (``window.talkPlan``) and ``print.js`` (PRINT_JS). The deck
+is swapped in only on success; ``.talk-slides-build`` lists what a build made,
+and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import io
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst.directives.misc import Include
+
 from demos.checkpoints import CHECKPOINTS, checkpoints
 from talk.tools import figures
-from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
+from talk.tools._common import CONTROL, ROOT, TALK, ToolError, read_text, shown
+from talk.tools.outline import read_outline
 
-#: The list of what a build made, in the folder it made.
-MARKER = ".talk-slides-build"
-#: The build's folder of generated files; slides include ``/generated/...``.
-GENERATED = "generated"
-#: A diff must fit a 1024x768 slide under its title at 23px monospace, as
-#: every code block must: 12 lines, 65 columns (plus the +/- mark: 66).
-MAX_DIFF_LINES = 12
-MAX_DIFF_WIDTH = 66
-#: The line a slide's diff shows between two changes (hunks).
-HUNK_SEPARATOR = "\u22ee"  # ⋮
-#: docutils settings for every build: given per call, never from a file.
-DOCUTILS_SETTINGS = {
-    "_disable_config": True,       # no docutils.conf from /etc, ~ or here
-    "halt_level": 2,               # stop at the first WARNING ...
-    "report_level": 1,             # ... and keep INFO messages to check
-    "input_encoding": "utf-8",
-    "input_encoding_error_handler": "strict",
-    "syntax_highlight": "short",   # as hovercraft 2.7 sets it
-}
-#: The INFO message that does not fail the build: two slides, one title.
-_HARMLESS_INFO = "Duplicate implicit target name"
-#: Field names in the master file that name CSS or JavaScript files.
-_RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$",
-                             re.MULTILINE)
-#: Files docutils may record as read that are not text (a figure's image,
-#: measured by Pillow): the text checks skip them.
-_NOT_TEXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico"}
-#: hovercraft 2.7's pattern for files a CSS file refers to.
-_CSS_URL = re.compile(rb"""url\(['"]?(.*?)['"]?[\)\?\#]""")
+MARKER, GENERATED = ".talk-slides-build", "generated"
+HEADER = ("# talk.tools.slides made this folder and every path below; the next "
+          "build replaces them")
+#: A diff fits a 1024x768 slide as every code block: 12 lines of 65 columns.
+MAX_DIFF_LINES, MAX_DIFF_WIDTH, HUNK_SEPARATOR = 12, 66, "\u22ee"  # ⋮
+SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
+            "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
+            "syntax_highlight": "short", "traceback": True}
+_RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
+_CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
+_MARKER_LINE = re.compile(r"^\s*# \[(start|end):[\w-]+\]\s*$")
+#: Opened with ``?print`` (talk.tools.pdf), the deck has no code substeps:
+#: decktape prints one page per step, each block whole.
+PRINT_JS = """if (/[?&]print\\b/.test(location.search)) addEventListener(
+  "DOMContentLoaded", () => document.querySelectorAll("#impress pre .substep")
+    .forEach(el => el.classList.remove("substep")));
+"""
 
 
 class BuildError(ToolError):
@@ -104,215 +65,273 @@ class BuildError(ToolError):
 
 @dataclass(frozen=True)
 class Build:
-    """What a build made: *steps* impress.js steps, from the files in
-    *dependencies* (absolute paths: the sources, every included file, the
-    CSS, JavaScript and images, and the checkpoints the diffs come from);
-    *notices*: one line for each value the slides leave out (see
-    talk.tools.figures)."""
+    """*steps* made from *dependencies* (every file read, absolute);
+    *notices*: values the slides leave out (talk.tools.figures)."""
 
     steps: int
     dependencies: frozenset[Path]
     notices: tuple[str, ...] = ()
 
 
-# --- the live-coding diffs ---------------------------------------------------
+class StrictInclude(Include):
+    """docutils' include, naming the line of a bad byte or control
+    character in the file it reads."""
 
-def checkpoint_pairs(folder: Path = CHECKPOINTS) -> list[tuple[Path, Path]]:
-    """Consecutive checkpoints in *folder*, as (older, newer) pairs."""
+    def read_file(self, path):
+        try:
+            text = super().read_file(path)
+        except Exception:
+            if os.path.isfile(path):
+                read_text(path)  # names a bad byte's line
+            raise
+        if CONTROL.search(text):
+            read_text(path)
+        if not text.strip():
+            raise BuildError(f"{shown(path)}:1: the file is empty")
+        return text
+
+
+class Excerpt(Directive):
+    """``.. excerpt:: FILE`` ``:name: NAME``: the def, class, ``Class.method``
+    or module-level assignment NAME of the Python file FILE (relative to the
+    rst file), dedented, with its decorators and the comment lines above it,
+    its docstring left out (unless ``:docstring:``). ``:steps: 1-3, 4, 5-9``:
+    ascending groups of its lines, each an impress.js substep. ``:language:``
+    names another lexer. A NAME not defined exactly once fails the build."""
+
+    required_arguments = 1
+    option_spec = {"name": directives.unchanged_required,
+                   "steps": directives.unchanged, "docstring": directives.flag,
+                   "language": directives.unchanged_required}
+
+    def run(self):
+        path = Path(self.state.document.current_source).parent / self.arguments[0]
+        self.state.document.settings.record_dependencies.add(str(path))
+        name = self.options.get("name", "")
+        try:
+            text = read_text(path)
+            found = _find(ast.parse(text, str(path)).body, name.split("."))
+        except (ToolError, SyntaxError) as exc:
+            raise self.error(f"excerpt: {exc}") from None
+        if len(found) != 1:
+            raise self.error(f"excerpt: {len(found) or 'no'} definitions of "
+                             f"{name!r} in {shown(path)}: give a def, class, "
+                             "method or assignment defined once")
+        lines = _lines(text.splitlines(), found[0], "docstring" in self.options)
+        groups = [range(0)]
+        for part in filter(None, self.options.get("steps", "").split(",")):
+            match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", part)
+            group = range(int(match[1]), int(match[2] or match[1]) + 1) \
+                if match else range(0)
+            if not group or group[-1] > len(lines) or group[0] <= max(
+                    groups[-1], default=0):
+                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending "
+                                 f"groups of lines 1-{len(lines)}: 1-3, 4, 5-9")
+            groups.append(group)
+        return [self.block("\n".join(lines), groups[1:])]
+
+    def block(self, code: str, groups: list[range]):
+        from docutils.utils.code_analyzer import Lexer, LexerError
+
+        language = self.options.get("language", "python")
+        try:
+            tokens = list(Lexer(code, language, "short"))
+        except LexerError as exc:
+            raise self.error(f"excerpt: {exc}") from None
+        block = nodes.literal_block(code, classes=["code", language])
+        self.add_name(block)
+        group_of = {n: i for i, group in enumerate(groups) for n in group}
+        number, parent, current = 1, block, None
+        for classes, value in tokens:  # each line into its group's <span>
+            for piece in value.splitlines(keepends=True):
+                if groups and group_of.get(number, -1) != current:
+                    current = group_of.get(number, -1)
+                    parent = nodes.inline(classes=[
+                        "substep" if current >= 0 else "code-rest"])
+                    block += parent
+                parent += nodes.inline(piece, piece, classes=classes) \
+                    if classes else nodes.Text(piece)
+                number += piece.endswith("\n")
+        return block
+
+
+def _find(body: list, names: list[str]) -> list:
+    """The nodes of *body* defining ``names[0]`` (then, in a class, the rest)."""
+    found = []
+    for node in body:
+        defined = [getattr(node, "name", None)]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            defined = [t.id for t in getattr(node, "targets", None) or [
+                node.target] if isinstance(t, ast.Name)]
+        if names[0] in defined:
+            found += _find(getattr(node, "body", []), names[1:]) \
+                if names[1:] else [node]
+    return found
+
+
+def _lines(lines: list[str], node, docstring: bool) -> list[str]:
+    """The lines of *node* shown by an excerpt (see Excerpt)."""
+    first = min([node.lineno] + [d.lineno for d in getattr(
+        node, "decorator_list", [])]) - 1
+    while first and lines[first - 1].lstrip().startswith("#") and \
+            not _MARKER_LINE.match(lines[first - 1]):
+        first -= 1
+    skip = range(0)
+    if not docstring and hasattr(node, "body") and ast.get_docstring(node):
+        skip = range(node.body[0].lineno - 1, node.body[0].end_lineno)
+    return textwrap.dedent("\n".join(
+        line for n, line in enumerate(lines[:node.end_lineno])
+        if n >= first and n not in skip and not _MARKER_LINE.match(line)
+    )).splitlines()
+
+
+directives.register_directive("include", StrictInclude)
+directives.register_directive("excerpt", Excerpt)
+
+
+def checkpoint_diff(old: Path, new: Path) -> str:
+    """The diff a slide shows from checkpoint *old* to *new*: no context,
+    file names, ``@@`` headers or blank-only lines; ``⋮`` between hunks."""
+    lines: list[str] = []
+    for line in difflib.unified_diff(read_text(old).splitlines(),
+                                     read_text(new).splitlines(), n=0,
+                                     lineterm=""):
+        if line.startswith("@@") and lines[-1:] != [HUNK_SEPARATOR]:
+            lines.append(HUNK_SEPARATOR)
+        elif not line.startswith(("---", "+++", "@@")) and line[1:].strip():
+            lines.append(line)
+    text = "\n".join(lines).strip(HUNK_SEPARATOR + "\n")
+    return text + "\n" if text else ""
+
+
+def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
+    """Write ``stepNN-stepMM.diff`` into *out* for each pair of consecutive
+    checkpoints in *folder*; returns the paths. BuildError when two hold
+    the same code or a diff does not fit a slide."""
     try:
         steps = list(checkpoints(folder).values())
     except ValueError as exc:
         raise BuildError(str(exc)) from None
-    return list(zip(steps, steps[1:]))
-
-
-def diff_name(old: Path, new: Path) -> str:
-    """``stepNN-stepMM.diff``: the file a slide includes for *old* -> *new*."""
-    return f"{old.name[:6]}-{new.name[:6]}.diff"
-
-
-def checkpoint_diff(old: Path, new: Path) -> str:
-    """The diff a slide shows from checkpoint *old* to *new*: difflib's
-    unified diff without context, file names or ``@@`` hunk headers, and
-    without the lines that only add or remove blank space; a ``⋮`` line
-    stands between two changes. "" when they hold the same code."""
-    shown_lines: list[str] = []
-    for line in difflib.unified_diff(
-            read_text(old).splitlines(), read_text(new).splitlines(),
-            n=0, lineterm=""):
-        if line.startswith(("---", "+++")):
-            continue
-        if line.startswith("@@"):
-            if shown_lines and shown_lines[-1] != HUNK_SEPARATOR:
-                shown_lines.append(HUNK_SEPARATOR)
-        elif line[1:].strip():
-            shown_lines.append(line)
-    while shown_lines and shown_lines[-1] == HUNK_SEPARATOR:
-        shown_lines.pop()
-    return "\n".join(shown_lines) + "\n" if shown_lines else ""
-
-
-def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
-    """Write the diff of every checkpoint pair in *folder* into the folder
-    *out* (created); returns the paths written.
-
-    Raises BuildError when two checkpoints hold the same code or a diff is
-    longer or wider than a slide holds.
-    """
+    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for old, new in checkpoint_pairs(folder):
-        text = checkpoint_diff(old, new)
-        lines = text.splitlines()
-        if not lines:
+    for old, new in zip(steps, steps[1:]):
+        name = f"{old.name[:6]}-{new.name[:6]}.diff"
+        lines = checkpoint_diff(old, new).splitlines() or [""]
+        widest = max(map(len, lines))
+        if not widest:
             raise BuildError(f"{shown(new)}: the same code as {old.name}")
-        widest = max(len(line) for line in lines)
         if len(lines) > MAX_DIFF_LINES or widest > MAX_DIFF_WIDTH:
             raise BuildError(
-                f"/{GENERATED}/{diff_name(old, new)}: {len(lines)} lines, "
-                f"{widest} columns; a slide holds {MAX_DIFF_LINES} lines of "
-                f"{MAX_DIFF_WIDTH}: make the step from {old.name} to "
-                f"{new.name} smaller")
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / diff_name(old, new)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+                f"/{GENERATED}/{name}: {len(lines)} lines, {widest} columns; "
+                f"a slide holds {MAX_DIFF_LINES} lines of {MAX_DIFF_WIDTH}: "
+                f"make the step from {old.name} to {new.name} smaller")
+        (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written.append(out / name)
     return written
 
 
-# --- rendering ---------------------------------------------------------------
+def talk_plan(proposal: Path, doctree) -> str:
+    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes
+    and per section its minutes, planned start and first step (0-based;
+    its file is ``0N_*.rst``; null when no step comes from it)."""
+    starts = [Path(t.source or "").name for t in doctree.findall(nodes.transition)]
+    sections, start = [], 0.0
+    for section in read_outline(proposal):
+        first = next((i for i, name in enumerate(starts)
+                      if name.startswith(f"{section.number:02d}_")), None)
+        sections.append({"number": section.number, "title": section.title,
+                         "minutes": section.minutes, "start": start,
+                         "first_step": first})
+        start += section.minutes
+    plan = json.dumps({"minutes": start, "sections": sections}, ensure_ascii=False)
+    return f"window.talkPlan = {plan};\n"
+
 
 def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
            ) -> Build:
-    """Render the deck *source* into *folder*, a new empty folder.
-
-    Returns the Build. Raises BuildError (or its base ToolError for a file
-    that cannot be read or is not UTF-8) when the deck is not strictly
-    correct (see the module docstring); *folder* is then half-written.
-    """
-    source, folder = Path(source).resolve(), Path(folder).resolve()
-    text = read_text(source)
-    if not text.strip():
-        raise BuildError(f"{shown(source)}:1: the file is empty")
-    resources = _resources(source, text)
-    diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
-    notices, figure_sources = figures.generate(
-        folder / GENERATED, source.parent / figures.TALK_TOML_NAME)
-    doctree, read = _parse(source, text, folder)
-    _check_messages(doctree)
-    _check_steps(doctree, source, read)
-
-    included = [path for path in diffs if path in read]
-    if included:
-        missing = [path for path in diffs if path not in read]
-        if missing:
-            raise BuildError(
-                f"/{GENERATED}/{missing[0].name} is generated from the "
-                f"checkpoints but no slide includes it: every live-coding "
-                f"step is on a slide")
-        read |= {path.resolve() for path in
-                 checkpoints(checkpoint_folder).values()}
-    if not read & {folder / GENERATED / name
-                   for name in figures.WHO_AND_WHERE}:
-        notices = []  # no slide shows who and where: nothing is missing
-    try:
-        steps, copied = _write_html(doctree, source, folder)
-    except OSError as exc:
-        raise BuildError(f"{shown(source)}: {exc}") from None
-    used = {path for path in read | resources | copied | figure_sources
-            if not path.is_relative_to(folder)}
-    return Build(steps, frozenset(used | {source}), tuple(notices))
-
-
-def _resources(source: Path, text: str) -> set[Path]:
-    """The CSS and JavaScript files the master file's fields name; raises
-    BuildError for a missing one."""
-    found = set()
-    for match in _RESOURCE_FIELD.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        for name in match.group(2).split():
-            path = (source.parent / name).resolve()
-            if not path.is_file():
-                raise BuildError(f"{shown(source)}:{line}: "
-                                 f":{match.group(1)}: file {name!r} not found")
-            found.add(path)
-    return found
-
-
-def _parse(source: Path, text: str, root: Path):
-    """docutils' document tree of *source* and the files it read."""
+    """Render the deck *source* into *folder*, a new empty folder; returns
+    the Build. Raises BuildError (ToolError for an unreadable file) when the
+    deck is not strictly correct; *folder* is then half-written."""
     from docutils.core import publish_doctree
     from docutils.utils import SystemMessage
     from hovercraft.parse import HovercraftReader
 
+    source, folder = Path(source).resolve(), Path(folder).resolve()
+    text = read_text(source)
+    if not text.strip():
+        raise BuildError(f"{shown(source)}:1: the file is empty")
+    diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
+    notices, used = figures.generate(folder / GENERATED,
+                                     source.parent / figures.TALK_TOML_NAME)
     reader = HovercraftReader()
-    settings = {**DOCUTILS_SETTINGS, "root_prefix": str(root),
-                # docutils also prints what it raises: say it once, below
-                "warning_stream": io.StringIO()}
     try:
-        doctree = publish_doctree(text, source_path=str(source), reader=reader,
-                                  settings_overrides=settings)
+        doctree = publish_doctree(text, str(source), reader=reader,
+                                  settings_overrides={**SETTINGS, "root_prefix": str(
+                                      folder), "warning_stream": io.StringIO()})
+        read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
+        _check(doctree, source, read | {source}, diffs)
+        if set(diffs) & read:
+            read |= {p.resolve() for p in checkpoints(checkpoint_folder).values()}
+        if not read & {folder / GENERATED / n for n in figures.WHO_AND_WHERE}:
+            notices = []  # no slide shows who and where: nothing is missing
+        proposal = source.parent.parent / "proposal.md"
+        proposal = proposal if proposal.is_file() else ROOT / "proposal.md"
+        (folder / GENERATED / "talk-plan.js").write_text(
+            talk_plan(proposal, doctree), encoding="utf-8")
+        (folder / GENERATED / "print.js").write_text(PRINT_JS, encoding="utf-8")
+        steps, copied = _write_html(doctree, source, text, folder)
     except SystemMessage as exc:
-        # A file that is not UTF-8: name it and its line, not the include.
-        for name in reversed(reader.settings.record_dependencies.list):
-            if Path(name).suffix.lower() not in _NOT_TEXT:
-                read_text(name)
-        raise BuildError(_one_line(str(exc))) from None
-    read = {Path(name).resolve()
-            for name in reader.settings.record_dependencies.list}
-    return doctree, read
+        raise BuildError(" ".join(str(exc).split("\n\n")[0].split())) from None
+    except RecursionError:
+        raise BuildError(f"{shown(source)}: nested too deeply (a list in a "
+                         "list in a list ...)") from None
+    used = {p for p in read | copied | used | {proposal, source}
+            if not p.is_relative_to(folder)}
+    return Build(steps, frozenset(used), tuple(notices))
 
 
-def _one_line(message: str) -> str:
-    """docutils' message without the directive it quotes, on one line."""
-    return " ".join(message.strip().split("\n\n")[0].split())
-
-
-def _check_messages(doctree) -> None:
-    """Raise BuildError for an INFO message docutils left in the tree;
-    remove the harmless ones."""
-    from docutils import nodes
-
+def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
+    """BuildError for an INFO message (but "Duplicate implicit target name":
+    two slides, one title), an included .rst file that starts no step, or a
+    diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
         text = message.astext()
-        if _HARMLESS_INFO in text.splitlines()[0]:
-            message.parent.remove(message)
-            continue
-        raise BuildError(_one_line(text))
-
-
-def _check_steps(doctree, master: Path, read: set[Path]) -> None:
-    """Raise BuildError for an empty file among *master* and the files in
-    *read*, or an included ``.rst`` file that starts no step."""
-    from docutils import nodes
-
-    for path in sorted(read | {master}):
-        if path.suffix.lower() not in _NOT_TEXT and not read_text(path).strip():
-            raise BuildError(f"{shown(path)}:1: the file is empty")
-    parsed, starts = set(), Counter()
-    for node in doctree.findall(nodes.Element):
-        if node.source and not isinstance(node, nodes.literal_block):
-            parsed.add(Path(node.source).resolve())
-        if isinstance(node, nodes.transition) and node.source:
-            starts[Path(node.source).resolve()] += 1
-    for path in sorted((parsed & read) - {master}):
-        if path.suffix == ".rst" and not starts[path]:
+        if "Duplicate implicit target name" not in text.splitlines()[0]:
+            raise BuildError(" ".join(text.split("\n\n")[0].split()))
+        message.parent.remove(message)
+    starts = {Path(t.source).resolve()
+              for t in doctree.findall(nodes.transition) if t.source}
+    for path in sorted(read):
+        if path.suffix == ".rst" and path != master and path not in starts:
             raise BuildError(f"{shown(path)}:1: starts no step: an included "
                              ".rst file begins each of its steps with a "
                              "transition line (----)")
+    missing = [path for path in diffs if path not in read]
+    if missing and len(missing) < len(diffs):
+        raise BuildError(f"/{GENERATED}/{missing[0].name} is generated from "
+                         "the checkpoints but no slide includes it: every "
+                         "live-coding step is on a slide")
 
 
-def _write_html(doctree, source: Path, folder: Path) -> tuple[int, set[Path]]:
-    """hovercraft 2.7's rst2html() and generate(), from a parsed tree:
-    write index.html and the files it uses into *folder*. Returns the
-    number of steps and the source files copied."""
+def _write_html(doctree, source: Path, text: str, folder: Path
+                ) -> tuple[int, set[Path]]:
+    """Write index.html and the files it uses into *folder*; returns the
+    number of steps and the files copied.
+
+    Not hovercraft's own ``generate()`` or ``rst2html()``: they take a file
+    name and parse it again with settings of their own (not strict, no
+    ``root_prefix``, docutils.conf read), and copy resources to paths joined
+    unchecked (``../x`` lands outside the target). So this is the smallest
+    copy of rst2html's middle: hovercraft's SlideMaker, position_slides,
+    Template and XSLT on the tree parsed once; files are copied here, each
+    checked to stay inside *folder*.
+    """
     from docutils.core import publish_from_doctree
     from docutils.writers.docutils_xml import Writer
-    from hovercraft.generate import ResourceResolver, copy_resource
+    from hovercraft import template as tpl
+    from hovercraft.generate import ResourceResolver
     from hovercraft.parse import SlideMaker
     from hovercraft.position import position_slides
-    from hovercraft.template import (CSS_RESOURCE, JS_POSITION_BODY,
-                                     JS_POSITION_HEADER, JS_RESOURCE,
-                                     OTHER_RESOURCE, Template)
     from lxml import etree, html
 
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
@@ -322,97 +341,145 @@ def _write_html(doctree, source: Path, folder: Path) -> tuple[int, set[Path]]:
     if slides.need_mathjax:
         raise BuildError(f"{shown(source)}: math needs MathJax from the "
                          "network, and the deck must work offline")
-    template = Template()
-    for field, value in tree.attrib.items():
-        for name in value.split() if field.startswith(("css", "js")) else ():
-            path = str(source.parent / name)
-            media = field.split("-", 1)[1] if "-" in field else None
-            if field.startswith("js"):
-                where = JS_POSITION_HEADER if media == "header" \
-                    else JS_POSITION_BODY
-                template.add_resource(path, JS_RESOURCE, name, where)
-            elif media in ("console", "preview"):
-                template.add_resource(path, OTHER_RESOURCE, name)
-            else:
-                template.add_resource(path, CSS_RESOURCE, name,
+    template = tpl.Template()
+    for name in ("talk-plan.js", "print.js"):
+        template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
+                              tpl.JS_POSITION_HEADER)
+    ours = []  # (field, name, path) of the master file's CSS and JS
+    for match in _RESOURCE_FIELD.finditer(text):
+        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
+        for name in match[2].split():
+            path, (kind, _, media) = source.parent / name, match[1].partition("-")
+            if _outside(name, folder, folder) or not path.is_file():
+                raise BuildError(f"{where}: :{match[1]}: " + (
+                    f"{name!r} would be copied outside the build" if _outside(
+                        name, folder, folder) else f"file {name!r} not found"))
+            ours.append((kind, name, path.resolve()))
+            if kind == "js":
+                template.add_resource(path, tpl.JS_RESOURCE, name,
+                                      tpl.JS_POSITION_HEADER if media == "header"
+                                      else tpl.JS_POSITION_BODY)
+            elif media not in ("console", "preview"):
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
                                       media or "screen,projection")
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
     parser = etree.XMLParser()
     parser.resolvers.add(ResourceResolver())
-    transform = etree.XSLT(etree.fromstring(template.xsl, parser))
-    page = template.doctype + html.tostring(transform(tree))
-    if b"system-message" in page or b'Problems with "' in page:
-        raise BuildError(f"{shown(source)}: docutils system message in HTML")
+    page = template.doctype + html.tostring(
+        etree.XSLT(etree.fromstring(template.xsl, parser))(tree))
     steps = page.count(b'class="step ')
     if not steps:
         raise BuildError(f"{shown(source)}:1: the deck has no step: start "
                          "each step with a transition line (----)")
     (folder / "index.html").write_bytes(page)
-
-    for _ in template.copy_resources(str(folder)):
-        pass  # a generator: hovercraft's files and the deck's CSS and JS
-    copied = []
-    for element in html.fromstring(page).iter("img", "source"):
-        if element.attrib["src"].startswith(f"{GENERATED}/"):
-            continue  # made by this build, already in its folder
-        copied.append(copy_resource(element.attrib["src"], str(source.parent),
-                                    str(folder)))
     for resource in template.resources:
-        if resource.resource_type == CSS_RESOURCE and \
-                not resource.is_in_template:
-            here = os.path.dirname(resource.filepath)
-            there = os.path.dirname(os.path.join(folder, resource.final_path()))
-            for url in _CSS_URL.findall(template.read_data(resource)):
-                copied.append(copy_resource(url.decode(), here, there))
-    return steps, {Path(name).resolve() for name in copied if name}
+        if resource.is_in_template:
+            _copy(Path(template.get_source_path(resource)),
+                  folder / resource.final_path())
+    used, checkout = {path for _, _, path in ours}, source.parent.parent
+    for kind, name, path in ours:  # read once: checked, scanned, written
+        css = read_text(path)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(css, encoding="utf-8")
+        for match in _CSS_URL.finditer(css if kind == "css" else ""):
+            line = css.count("\n", 0, match.start()) + 1
+            used.add(_copy_used(match[1], path.parent, (folder / name).parent,
+                                folder, f"{shown(path)}:{line}", checkout))
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.image, nodes.raw))):
+        where = f"{shown(node.source or '?')}:{node.line or 0}"
+        uris = [node["uri"]] if isinstance(node, nodes.image) else []
+        if "html" in node.get("format", "").split():
+            for element in html.fromstring(f"<div>{node.astext()}</div>"
+                                           ).iter("img", "source"):
+                if not element.get("src", "").strip():
+                    raise BuildError(f"{where}: <{element.tag}> without a src:"
+                                     " give the file it shows")
+                uris.append(element.get("src"))
+        used |= {_copy_used(uri, source.parent, folder, folder, where, checkout)
+                 for uri in uris}
+    return steps, used - {None}
 
 
-# --- the target folder ---------------------------------------------------------
+def _outside(name: str, there: Path, folder: Path) -> bool:
+    """True when *name* (relative to *there*) is a URL or lands outside
+    *folder*."""
+    return ":" in name or not Path(os.path.normpath(there / name)
+                                   ).is_relative_to(folder)
+
+
+def _copy_used(uri: str, here: Path, there: Path, folder: Path, where: str,
+               checkout: Path) -> Path | None:
+    """Copy the file *uri* names (from *here* to *there*, in *folder*);
+    returns its path (None for a ``data:``/``#`` URI or a generated file).
+    BuildError naming *where* unless it is a file of the checkout (or of
+    the repository) that stays inside *folder*."""
+    path, target = (here / uri).resolve(), there / uri
+    if uri.startswith(("data:", "#")) or (target.resolve().is_relative_to(
+            folder / GENERATED) and target.is_file()):
+        return None
+    problem = (
+        "would be copied outside the build (or is a URL): keep it in the "
+        "deck's folder" if _outside(uri, there, folder) else
+        "is a folder" if path.is_dir() else "is not found" if not path.is_file()
+        else "is outside the checkout" if not any(path.is_relative_to(top) for top
+                                                  in (ROOT, checkout.resolve()))
+        else "")
+    if problem:
+        raise BuildError(f"{where}: {uri!r} {problem}")
+    _copy(path, target)
+    return path
+
+
+def _copy(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+
 
 def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS
           ) -> Build:
     """Build *source* into the folder *target*, replacing it only on success
-    and only if it is new, empty or a previous build (see the module
-    docstring).
-
-    Returns the Build. Raises BuildError (ToolError for an unreadable file)
-    and then leaves *target* and its folder as they were.
-    """
+    and only if it is new, empty or a previous build; returns the Build.
+    Raises BuildError (any OSError too) and then leaves *target* as it was."""
     target = Path(os.path.abspath(target))
-    check_target(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-",
-                                    dir=target.parent))
     try:
-        staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
-        result = render(source, staging, checkpoint_folder)
-        _write_manifest(staging)
-        _swap(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        check_target(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-",
+                                        dir=target.parent))
+        try:
+            staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
+            result = render(source, staging, checkpoint_folder)
+            _write_manifest(staging)
+            _swap(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise BuildError(f"{shown(exc.filename or target)}: "
+                         f"{exc.strerror or exc}") from None
     return result
 
 
 def check_target(target: Path) -> None:
-    """Raise BuildError unless the build may replace *target*: a folder that
-    does not exist yet, an empty one, or one a build made, holding only
-    what that build listed."""
+    """BuildError unless *target* is a new folder, an empty one, or one a
+    build made holding only what that build listed."""
+    try:
+        str(target).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BuildError(f"{ascii(str(target))}: the folder's name is not "
+                         "UTF-8: give another") from None
     if target.is_symlink():
         raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
-    if not target.exists():
-        return
-    if not target.is_dir():
+    if target.exists() and not target.is_dir():
         raise BuildError(f"{shown(target)} is a file, not a folder: give a "
                          "folder for the deck (the file is left as it is)")
-    found = _paths(target)
-    if not found:
-        return
-    made = _manifest(target)
-    foreign = sorted(found - made - {MARKER}) if made is not None else sorted(
-        found)
+    _refuse_foreign(target, target)
+
+
+def _refuse_foreign(folder: Path, target: Path) -> None:
+    found, made = _paths(folder) if folder.is_dir() else set(), _manifest(folder)
+    foreign = sorted(found - made - {MARKER} if made is not None else found)
     if foreign:
         raise BuildError(
             f"{shown(target)} holds {shown(target / foreign[0])}"
@@ -427,12 +494,8 @@ def is_build(folder: Path) -> bool:
 
 
 def _paths(folder: Path) -> set[str]:
-    """Every file and folder under *folder*, as POSIX paths relative to it."""
-    found = set()
-    for top, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            found.add(Path(top, name).relative_to(folder).as_posix())
-    return found
+    return {Path(top, name).relative_to(folder).as_posix()
+            for top, dirs, files in os.walk(folder) for name in dirs + files}
 
 
 def _manifest(folder: Path) -> set[str] | None:
@@ -440,55 +503,51 @@ def _manifest(folder: Path) -> set[str] | None:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    if not lines or not lines[0].startswith("# talk.tools.slides"):
-        return None
-    return set(lines[1:])
+    return set(lines[1:]) if lines[:1] == [HEADER] else None
 
 
 def _write_manifest(folder: Path) -> None:
-    (folder / MARKER).write_text(
-        "# talk.tools.slides made this folder and every path below; the next "
-        "build replaces them\n" + "".join(f"{path}\n" for path in sorted(
-            _paths(folder))), encoding="utf-8")
+    (folder / MARKER).write_text("".join(
+        f"{line}\n" for line in [HEADER, *sorted(_paths(folder))]),
+        encoding="utf-8")
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Put *staging* in the place of *target*; remove the previous build."""
+    """Put *staging* in the place of *target*; delete what the previous
+    build listed, and only that (BuildError if anything else is left)."""
     if not target.exists():
         staging.rename(target)
         return
     old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
     target.rename(old)
     try:
+        _refuse_foreign(old, target)  # a file that appeared meanwhile
         staging.rename(target)
-    except OSError:
+    except (OSError, BuildError):
         old.rename(target)
         raise
-    shutil.rmtree(old)
+    for name in sorted((_manifest(old) or set()) | {MARKER}, reverse=True):
+        path = old / name
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+        elif not path.is_dir() and (path.exists() or path.is_symlink()):
+            path.unlink()
+    if any(old.iterdir()):
+        raise BuildError(f"{shown(old)}: files appeared in {shown(target)} "
+                         "during the build: they are kept there")
+    old.rmdir()
 
-
-# --- command line --------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
     """Run the build with the command line *argv*; returns the exit status
     (argparse exits 2 itself for a bad command line)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m talk.tools.slides",
-        description="Build the deck, strictly: any docutils message, empty "
-                    "file or stepless section fails it and the last good "
-                    "build stays.",
-        epilog="Exit status: 0 built; 1 the build failed or TARGET_DIR is "
-               "refused (one line on stderr); 2 a bad command line.")
-    parser.add_argument("source", nargs="?", type=Path,
-                        default=TALK / "index.rst", metavar="SOURCE.rst",
-                        help="the deck's master file (default talk/index.rst)")
-    parser.add_argument("target", nargs="?", type=Path,
-                        default=ROOT / "build" / "slides", metavar="TARGET_DIR",
-                        help="where the deck goes (default build/slides): a "
-                             "new or empty folder, or a previous build")
-    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS,
-                        metavar="DIR", help="the live-coding checkpoints "
-                        "(default demos/checkpoints)")
+    parser = argparse.ArgumentParser(prog="python -m talk.tools.slides",
+                                     description=__doc__.split("\n\n")[1])
+    parser.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
+                        default=TALK / "index.rst")
+    parser.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
+                        default=ROOT / "build" / "slides")
+    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -500,11 +559,10 @@ def main(argv: list[str] | None = None) -> int:
                 if is_build(args.target) else "")
         print(f"slides: FAILED: {exc}{kept}", file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - started
     for notice in result.notices:
         print(f"slides: note: {notice}", file=sys.stderr)
-    print(f"slides: {result.steps} steps -> "
-          f"{shown(args.target / 'index.html')} ({seconds:.2f} s)")
+    print(f"slides: {result.steps} steps -> {shown(args.target / 'index.html')}"
+          f" ({time.perf_counter() - started:.2f} s)")
     return 0
 
 
