@@ -19,7 +19,7 @@ DIST := flask-flags/dist
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present rehearse pdf screenshots test bench dist matrix clean FORCE
+.PHONY: help slides present rehearse pdf handout screenshots test bench dist matrix clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -55,7 +55,7 @@ slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any doc
 present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
 	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
-rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm) + live coding + demos; fails outside 20%
+rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm), live coding (the checkpoint diffs typed at 100 chars/min), demos; fails outside 20%
 	@$(PY) -m talk.tools.rehearse proposal.md talk
 
 $(NPM_STAMP): package.json package-lock.json
@@ -65,8 +65,11 @@ $(NPM_STAMP): package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step)
+pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (one page per step; Title, Author, a bookmark per section)
 	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
+
+handout: slides ## The talk as an article, each step then its notes: build/handout/index.html and build/handout.pdf
+	@$(PY) -m talk.tools.handout build/slides/index.html build/handout/index.html build/handout.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it, in build/screenshots/
 	@$(PY) -m talk.tools.screenshots build/slides/index.html build/screenshots

@@ -1,5 +1,6 @@
 """`make pdf` (talk.tools.pdf): decktape prints the built deck, one page per
-step, as text.
+step, as text, with a Title, the speaker as Author and a bookmark per
+section (check_info, also used by test_handout).
 
 Needs decktape (npm, installed by `make test`, `make pdf` or .ci/run with
 `npm ci`) and Debian's Chromium. Without them the test is skipped on a
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from pypdf import PdfReader
 from conftest import require
 from talk.tools import browser as deck
 from talk.tools import pdf as deckpdf
+from talk.tools._common import ROOT, TALK
+from talk.tools.outline import read_outline
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +55,40 @@ def pdf(built_deck, tmp_path_factory) -> Path:
     require(deckpdf.DECKTAPE.exists(),
             f"{deckpdf.DECKTAPE} not found: run `make pdf` once (npm ci installs decktape)")
     output = tmp_path_factory.mktemp("pdf") / "slides.pdf"
-    result = deckpdf.export(built_deck, output, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert deckpdf.export(built_deck, output, timeout=300).startswith("Printed")
     return output
+
+
+def expected_info() -> tuple[str, str, list[str]]:
+    """Title (index.rst's :title:), speaker (talk.toml) and the outline's
+    sections as the deck heads them, read without talk.tools.pdf."""
+    index = (TALK / "index.rst").read_text(encoding="utf-8")
+    title = re.search(r"^:title: (.+)$", index, re.MULTILINE).group(1)
+    speaker = tomllib.loads((TALK / "talk.toml").read_text(
+        encoding="utf-8"))["talk"]["speaker"]
+    sections = [f"{s.number}. {s.title}"
+                for s in read_outline(ROOT / "proposal.md")]
+    return title, speaker, sections
+
+
+def check_info(pdf: Path) -> list[int]:
+    """Assert the PDF's Title, Author (pypdf and pdfinfo) and one bookmark
+    per outline section, each on a page showing its heading; returns the
+    bookmarks' pages."""
+    title, speaker, sections = expected_info()
+    reader = PdfReader(pdf)
+    assert (reader.metadata.title, reader.metadata.author) == (title, speaker)
+    assert [item.title for item in reader.outline] == sections
+    pages = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert pages == sorted(pages)
+    for heading, page in zip(sections, pages):
+        assert heading in squash(reader.pages[page].extract_text())
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                              text=True, check=True).stdout
+        assert f"Title:           {title}\n" in info
+        assert f"Author:          {speaker}\n" in info
+    return pages
 
 
 def test_one_page_per_step_in_order(pdf, built_deck):
@@ -69,6 +105,13 @@ def test_one_page_per_step_in_order(pdf, built_deck):
         # 1024x768 CSS px = 768x576 pt: the projector's 4:3 page.
         assert (float(page.mediabox.width), float(page.mediabox.height)) == \
             pytest.approx((768, 576), abs=1)
+
+
+def test_title_author_and_a_bookmark_per_section(pdf, built_deck):
+    """The bookmarks go to the section-start steps, in the deck's order."""
+    steps = [step["heading"] for step in deck_steps(built_deck)]
+    assert check_info(pdf) == [steps.index(heading)
+                               for heading in expected_info()[2]]
 
 
 def test_code_is_selectable_text(pdf, built_deck):
