@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 
 import flask_flags
-from demos.checkpoints import CHECKPOINTS, TRY, checkpoints
+from demos.checkpoints import CHECKPOINTS, TRY, checkpoints, diff, typed
 from demos.cli import discover
 
 FILES = list(checkpoints().values())
@@ -142,17 +142,19 @@ def test_the_checkpoint_before_lacks_what_a_step_adds(number, check):
         check(checkpoint(number - 1))
 
 
-def typed(old: Path, new: Path) -> int:
-    """Characters typed from *old* to *new*: the added lines of their
-    diff, without the indentation an editor puts in."""
-    return sum(len(line[1:].strip()) for hunk in changes(old, new)
-               for line in hunk if line.startswith("+"))
+def test_typed_counts_the_added_lines_without_indents_or_blanks():
+    old = "def f():\n    return 1\n\nx = 1\n"
+    new = "def f():\n    return 2\n\n\n    \nx = 1\ny = [x]\n"
+    assert diff(old, new) == "-    return 1\n+    return 2\n\u22ee\n+y = [x]"
+    assert typed(old, new) == len("return 2") + len("y = [x]")
+    assert (diff(old, old + "\n"), typed(new, old)) == ("", len("return 1"))
 
 
 def test_each_segment_is_short_enough_to_type_on_stage():
     """The start holds the imports and skeletons; a segment types at most
     about 120 characters (a minute and a bit at 100 a minute)."""
-    counts = [typed(old, new) for old, new in zip(FILES, FILES[1:])]
+    texts = [path.read_text(encoding="utf-8") for path in FILES]
+    counts = [typed(old, new) for old, new in zip(texts, texts[1:])]
     assert max(counts) <= 125 and sum(counts) <= 350, counts
 
 

@@ -181,14 +181,6 @@ def checkpoint_folder(tmp_path):
     return folder
 
 
-def test_characters_typed_are_the_added_lines_without_indents(tmp_path):
-    folder = checkpoint_folder(tmp_path)
-    assert rehearse.typed(folder / "step01_start.py",
-                          folder / "step02_factory.py") == 39
-    assert rehearse.typed(folder / "step02_factory.py",
-                          folder / "step03_more.py") == 5
-
-
 def live_talk(tmp_path, live_minutes: str):
     """Section 2 includes both diffs: (39 + 5) characters at 100 a minute,
     plus 2 x 0.5 min to run them: 1.44 min, shown as 1.4."""

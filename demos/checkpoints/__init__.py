@@ -1,12 +1,15 @@
-"""The live-coding checkpoints: where they are and how they are named.
+"""The live-coding checkpoints: where they are, how they are named, and
+what changes from one to the next.
 
-Not talk material. The one pattern used by ``python -m demos checkpoint``,
-by the slide build (which turns each pair of consecutive checkpoints into a
-diff on a slide) and by the tests.
+Not talk material. Used by ``python -m demos checkpoint``, by the slide
+build (:func:`diff`: each pair of consecutive checkpoints on a slide), by
+``make rehearse`` (:func:`typed`: the minutes of a live segment) and by the
+tests.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -47,3 +50,28 @@ def checkpoints(folder: Path = CHECKPOINTS) -> dict[int, Path]:
                              f"{found[number].name} too")
         found[number] = path
     return dict(sorted(found.items()))
+
+
+def diff(old: str, new: str) -> str:
+    """The change from checkpoint text *old* to *new* as a slide shows it:
+    difflib's unified diff with no context lines, without its two file
+    lines, ``@@`` headers and lines that add or remove only blank space;
+    a line ``⋮`` between two changed places. Empty when nothing changed."""
+    hunks: list[list[str]] = []
+    changes = difflib.unified_diff(old.splitlines(), new.splitlines(),
+                                   n=0, lineterm="")
+    for line in list(changes)[2:]:
+        if line.startswith("@@"):
+            hunks.append([])
+        elif line[1:].strip():
+            hunks[-1].append(line)
+    return "\n\u22ee\n".join("\n".join(hunk) for hunk in hunks if hunk)
+
+
+def typed(old: str, new: str) -> int:
+    """Characters typed on stage to turn checkpoint text *old* into *new*:
+    those of each line :func:`diff` adds, without leading or trailing white
+    space (the editor indents); removed lines cost nothing."""
+    added = [line[1:].strip() for line in diff(old, new).splitlines()
+             if line.startswith("+")]
+    return sum(len(line) for line in added)

@@ -1,13 +1,16 @@
-"""What the talk's tools share: where things are, the one-line error, and
-reading a UTF-8 file with the place of a bad byte or control character.
+"""What the talk's tools share: where things are, the one-line error and
+the command line around it, and reading a UTF-8 file with the place of a
+bad byte or control character.
 
 Not talk material.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import sys
 from pathlib import Path
 
 #: The checkout: talk/tools/ is two folders down.
@@ -62,3 +65,25 @@ def read_text(path: os.PathLike | str) -> str:
         raise ToolError(f"{shown(path)}:{line}: control character "
                         f"U+{ord(bad[0]):04X} (column {column}): remove it")
     return text
+
+
+def parser(module: str, doc: str) -> argparse.ArgumentParser:
+    """The command line of ``python -m talk.tools.MODULE``, described (in
+    ``--help``) by its module docstring *doc*."""
+    return argparse.ArgumentParser(
+        prog=f"python -m talk.tools.{module}", description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def run(name: str, work, args: argparse.Namespace) -> int:
+    """Exit status of the tool *name*: that of ``work(args)`` (0 when it
+    returns None), or 1 after one line on stderr, ``NAME: message``, for a
+    ToolError or an OSError (a file that cannot be read or written)."""
+    try:
+        return work(args) or 0
+    except ToolError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"{name}: {shown(exc.filename or '.')}: {exc.strerror or exc}",
+              file=sys.stderr)
+    return 1

@@ -10,16 +10,14 @@ its live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one
 does not (saying by how much) or for bad input; 2 for a bad command line.
 """
 
-import argparse
-import difflib
 import math
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from demos.checkpoints import CHECKPOINTS, checkpoints
-from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
+from demos.checkpoints import CHECKPOINTS, checkpoints, typed
+from talk.tools._common import ROOT, TALK, ToolError, parser, read_text, run, shown
 from talk.tools.outline import Section, read_outline
 
 WORDS_PER_MINUTE, CHARACTERS_PER_MINUTE = 130, 100
@@ -49,20 +47,12 @@ def steps(rst: str, source: str) -> tuple[int, ...]:
     return tuple(words)
 
 
-def typed(old: Path, new: Path) -> int:
-    """Characters typed to turn checkpoint *old* into *new*: those of each
-    line *new* adds (difflib.ndiff), without leading or trailing white space
-    (the editor indents); removed lines cost nothing."""
-    lines = difflib.ndiff(read_text(old).splitlines(), read_text(new).splitlines())
-    return sum(len(line[2:].strip()) for line in lines if line[:2] == "+ ")
-
-
 def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Section]:
     """The outline's sections with their files' steps and live segments: the
     pairs of consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff``
     the file includes. Raises ToolError naming a file (and line) that cannot
-    be read or when the files are not one per outline item, and ValueError
-    for two checkpoints with one number."""
+    be read, when the files are not one per outline item, or for two
+    checkpoints with one number."""
     outline = read_outline(proposal)
     files = [path for path in sorted(Path(talk).glob("*_*.rst"))
              if path.name.split("_")[0].isdigit()]
@@ -70,7 +60,11 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Sec
         raise ToolError(f"{shown(talk)}: {len(files)} section files for {len(outline)} "
                         f"outline items in {shown(proposal)}: name one file "
                         "0N_*.rst for each item N")
-    found = list(checkpoints(folder).items())
+    try:
+        found = [(number, read_text(path))
+                 for number, path in checkpoints(folder).items()]
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
     sections = []
     for section, path in zip(outline, files):
         text = read_text(path)
@@ -141,26 +135,26 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
 
 def main(argv: list[str] | None = None) -> int:
     """Run rehearse with the command line *argv*; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m talk.tools.rehearse",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("proposal", nargs="?", type=Path, default=ROOT / "proposal.md")
-    parser.add_argument("talk", nargs="?", type=Path, default=TALK)
-    parser.add_argument("--wpm", type=float, default=WORDS_PER_MINUTE,
-                        help="speaking, words a minute (default 130)")
-    parser.add_argument("--cpm", type=float, default=CHARACTERS_PER_MINUTE,
-                        help="typing on stage, characters a minute (100)")
-    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
-    args = parser.parse_args(argv)
+    command = parser("rehearse", __doc__)
+    command.add_argument("proposal", nargs="?", type=Path, default=ROOT / "proposal.md")
+    command.add_argument("talk", nargs="?", type=Path, default=TALK)
+    command.add_argument("--wpm", type=float, default=WORDS_PER_MINUTE,
+                         help="speaking, words a minute (default 130)")
+    command.add_argument("--cpm", type=float, default=CHARACTERS_PER_MINUTE,
+                         help="typing on stage, characters a minute (100)")
+    command.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
+    args = command.parse_args(argv)
     if not all(0 < rate < math.inf for rate in (args.wpm, args.cpm)):
-        parser.error("--wpm and --cpm take a number above 0")  # exits 2
-    try:
-        text, problems = report(rehearse(args.proposal, args.talk, args.checkpoints),
-                                args.wpm, args.cpm)
-    except (ToolError, ValueError) as exc:
-        print(f"rehearse: {exc}", file=sys.stderr)
-        return 1
+        command.error("--wpm and --cpm take a number above 0")  # exits 2
+    return run("rehearse", _command, args)
+
+
+def _command(args) -> int:
+    sections = rehearse(args.proposal, args.talk, args.checkpoints)
+    text, problems = report(sections, args.wpm, args.cpm)
     print(text)
-    print("".join(f"rehearse: {line}\n" for line in problems), end="", file=sys.stderr)
+    for line in problems:
+        print(f"rehearse: {line}", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -16,9 +16,7 @@ and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
 
 from __future__ import annotations
 
-import argparse
 import ast
-import difflib
 import io
 import json
 import os
@@ -35,22 +33,22 @@ from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
 
-from demos.checkpoints import CHECKPOINTS, checkpoints
+from demos.checkpoints import CHECKPOINTS, checkpoints, diff
 from talk.tools import figures
-from talk.tools._common import CONTROL, ROOT, TALK, ToolError, read_text, shown
+from talk.tools._common import CONTROL, ROOT, TALK, ToolError, read_text, run, shown
+from talk.tools._common import parser as tool_parser
 from talk.tools.outline import read_outline
 
 MARKER, GENERATED = ".talk-slides-build", "generated"
 HEADER = ("# talk.tools.slides made this folder and every path below; the next "
           "build replaces them")
-#: A diff fits a 1024x768 slide as every code block: 12 lines of 65 columns.
-MAX_DIFF_LINES, MAX_DIFF_WIDTH, HUNK_SEPARATOR = 12, 66, "\u22ee"  # ⋮
+#: A diff fits a 1024x768 slide as every code block: 12 lines of 66 columns.
+MAX_DIFF_LINES, MAX_DIFF_WIDTH = 12, 66
 SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
             "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
             "syntax_highlight": "short", "traceback": True}
 _RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
 _CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
-_MARKER_LINE = re.compile(r"^\s*# \[(start|end):[\w-]+\]\s*$")
 #: Opened with ``?print`` (talk.tools.pdf), the deck has no code substeps:
 #: decktape prints one page per step, each block whole.
 PRINT_JS = """if (/[?&]print\\b/.test(location.search)) addEventListener(
@@ -60,7 +58,7 @@ PRINT_JS = """if (/[?&]print\\b/.test(location.search)) addEventListener(
 
 
 class BuildError(ToolError):
-    """The deck could not be built; the message names the file and line."""
+    """The deck is not strictly correct; the message names file and line."""
 
 
 @dataclass(frozen=True)
@@ -173,15 +171,14 @@ def _lines(lines: list[str], node, docstring: bool) -> list[str]:
     """The lines of *node* shown by an excerpt (see Excerpt)."""
     first = min([node.lineno] + [d.lineno for d in getattr(
         node, "decorator_list", [])]) - 1
-    while first and lines[first - 1].lstrip().startswith("#") and \
-            not _MARKER_LINE.match(lines[first - 1]):
+    while first and lines[first - 1].lstrip().startswith("#"):
         first -= 1
     skip = range(0)
     if not docstring and hasattr(node, "body") and ast.get_docstring(node):
         skip = range(node.body[0].lineno - 1, node.body[0].end_lineno)
     return textwrap.dedent("\n".join(
         line for n, line in enumerate(lines[:node.end_lineno])
-        if n >= first and n not in skip and not _MARKER_LINE.match(line)
+        if n >= first and n not in skip
     )).splitlines()
 
 
@@ -189,25 +186,10 @@ directives.register_directive("include", StrictInclude)
 directives.register_directive("excerpt", Excerpt)
 
 
-def checkpoint_diff(old: Path, new: Path) -> str:
-    """The diff a slide shows from checkpoint *old* to *new*: no context,
-    file names, ``@@`` headers or blank-only lines; ``⋮`` between hunks."""
-    lines: list[str] = []
-    for line in difflib.unified_diff(read_text(old).splitlines(),
-                                     read_text(new).splitlines(), n=0,
-                                     lineterm=""):
-        if line.startswith("@@") and lines[-1:] != [HUNK_SEPARATOR]:
-            lines.append(HUNK_SEPARATOR)
-        elif not line.startswith(("---", "+++", "@@")) and line[1:].strip():
-            lines.append(line)
-    text = "\n".join(lines).strip(HUNK_SEPARATOR + "\n")
-    return text + "\n" if text else ""
-
-
 def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
-    """Write ``stepNN-stepMM.diff`` into *out* for each pair of consecutive
-    checkpoints in *folder*; returns the paths. BuildError when two hold
-    the same code or a diff does not fit a slide."""
+    """Write ``stepNN-stepMM.diff`` (demos.checkpoints.diff) into *out* for
+    each pair of consecutive checkpoints in *folder*; returns the paths.
+    BuildError when two hold the same code or a diff does not fit a slide."""
     try:
         steps = list(checkpoints(folder).values())
     except ValueError as exc:
@@ -216,10 +198,10 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
     written = []
     for old, new in zip(steps, steps[1:]):
         name = f"{old.name[:6]}-{new.name[:6]}.diff"
-        lines = checkpoint_diff(old, new).splitlines() or [""]
-        widest = max(map(len, lines))
-        if not widest:
+        lines = diff(read_text(old), read_text(new)).splitlines()
+        if not lines:
             raise BuildError(f"{shown(new)}: the same code as {old.name}")
+        widest = max(len(line) for line in lines)
         if len(lines) > MAX_DIFF_LINES or widest > MAX_DIFF_WIDTH:
             raise BuildError(
                 f"/{GENERATED}/{name}: {len(lines)} lines, {widest} columns; "
@@ -539,16 +521,17 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the build with the command line *argv*; returns the exit status
-    (argparse exits 2 itself for a bad command line)."""
-    parser = argparse.ArgumentParser(prog="python -m talk.tools.slides",
-                                     description=__doc__.split("\n\n")[1])
+    """Run the build with the command line *argv*; returns the exit status."""
+    parser = tool_parser("slides", __doc__)
     parser.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
                         default=TALK / "index.rst")
     parser.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
                         default=ROOT / "build" / "slides")
     parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
-    args = parser.parse_args(argv)
+    return run("slides", _command, parser.parse_args(argv))
+
+
+def _command(args) -> None:
     started = time.perf_counter()
     try:
         if not args.source.is_file():
@@ -557,13 +540,11 @@ def main(argv: list[str] | None = None) -> int:
     except ToolError as exc:
         kept = (f" (the last good build in {shown(args.target)} is kept)"
                 if is_build(args.target) else "")
-        print(f"slides: FAILED: {exc}{kept}", file=sys.stderr)
-        return 1
+        raise ToolError(f"FAILED: {exc}{kept}") from None
     for notice in result.notices:
         print(f"slides: note: {notice}", file=sys.stderr)
     print(f"slides: {result.steps} steps -> {shown(args.target / 'index.html')}"
           f" ({time.perf_counter() - started:.2f} s)")
-    return 0
 
 
 if __name__ == "__main__":
