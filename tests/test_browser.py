@@ -660,7 +660,7 @@ def test_screenshots_named_by_title_and_only_their_own_files_touched(
     (out / "01-step-1.png").unlink()
     (out / screenshots.MANIFEST).unlink()
     (out / "01-step-1.png").write_bytes(b"mine too")
-    with pytest.raises(ToolError, match="01-step-1.png: not written by this tool"):
+    with pytest.raises(ToolError, match="01-step-1.png exists and screenshots did not make it"):
         screenshots.take(deck_html, out, browser=chromium)
     assert (out / "01-step-1.png").read_bytes() == b"mine too"
 
@@ -677,7 +677,7 @@ def test_screenshots_into_a_read_only_folder_is_one_line(
     monkeypatch.setattr(screenshots.Path, "write_text", refuse)
     assert screenshots.main([str(built_deck), str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err == (f"screenshots: FAILED: {tmp_path / screenshots.MANIFEST}: "
+    assert err == (f"screenshots: {tmp_path / screenshots.MANIFEST}: "
                    "Permission denied\n")
 
 

@@ -83,13 +83,13 @@ def test_a_file_it_did_not_make_is_refused_and_kept(built_deck, tmp_path, capsys
 
 def test_claim_keeps_its_list(tmp_path):
     record, made = tmp_path / ".talk-handout", tmp_path / "a.html"
-    handout.claim([made], record)
+    handout.claim([made], record, "handout")
     made.write_text("x", encoding="utf-8")
-    handout.claim([made], record)  # its own file: claimed again
+    handout.claim([made], record, "handout")  # its own file: claimed again
     other = tmp_path / "b.pdf"
     other.write_text("y", encoding="utf-8")
     with pytest.raises(handout.ToolError, match="b.pdf exists"):
-        handout.claim([made, other], record)
+        handout.claim([made, other], record, "handout")
     assert record.read_text(encoding="utf-8") == f"{made}\n"
 
 

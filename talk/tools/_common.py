@@ -84,6 +84,23 @@ def run(name: str, work, args: argparse.Namespace) -> int:
     except ToolError as exc:
         print(f"{name}: {exc}", file=sys.stderr)
     except OSError as exc:
-        print(f"{name}: {shown(exc.filename or '.')}: {exc.strerror or exc}",
-              file=sys.stderr)
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
+        print(f"{name}: {where}{exc.strerror or exc}", file=sys.stderr)
     return 1
+
+
+def claim(paths: list[Path], record: Path, tool: str) -> set[Path]:
+    """Make *record*, the list of the files *tool* made, list *paths*
+    (absolute); return the paths it listed before. Raises ToolError,
+    writing nothing, when one of *paths* exists and was not on the list."""
+    made = set()
+    if record.is_file():
+        made = {Path(line) for line in read_text(record).splitlines()}
+    for path in paths:
+        if path.exists() and path.resolve() not in made:
+            raise ToolError(f"{shown(path)} exists and {tool} did not make it: "
+                            "move it away or name another output")
+    record.parent.mkdir(parents=True, exist_ok=True)
+    listed = sorted(str(path.resolve()) for path in paths)
+    record.write_text("".join(f"{line}\n" for line in listed), encoding="utf-8")
+    return made

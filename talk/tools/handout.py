@@ -6,17 +6,16 @@ content (text, code, live-coding diffs, tables, figures), then its notes, as
 the deck has them; images embedded, so the page stands alone. Chromium prints
 it to A4; :func:`talk.tools.pdf.stamp` adds Title, Author and a bookmark per
 section. It writes only files that are absent or on its list, ``.talk-handout``
-beside OUT_HTML. Exit status: 0 written; 1 a missing deck, image or Chromium,
+beside OUT_HTML (talk.tools._common.claim). Exit status: 0 written; 1 a missing deck, image or Chromium,
 or a file it did not make; 2 a bad command line.
 """
 
-import argparse
 import base64
 import mimetypes
 import sys
 from pathlib import Path
 
-from talk.tools._common import ROOT, ToolError, shown
+from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
 from talk.tools.pdf import deck_info, stamp
 
 STYLE = """body { font: 11pt/1.45 serif; max-width: 44em; margin: auto; }
@@ -51,20 +50,6 @@ def article(index: Path) -> tuple[str, str, str, list[str]]:
     return text, title, speaker, [heading for heading, _ in sections]
 
 
-def claim(paths: list[Path], record: Path) -> None:
-    """Add *paths* to *record*, the list of files this tool made; raises
-    ToolError, writing nothing, for one that exists and is not on it."""
-    made = set(record.read_text(encoding="utf-8").splitlines()
-               if record.is_file() else [])
-    for path in paths:
-        if path.exists() and str(path.resolve()) not in made:
-            raise ToolError(f"{shown(path)} exists and handout did not make it: "
-                            "move it away or name another output")
-    record.parent.mkdir(parents=True, exist_ok=True)
-    made |= {str(path.resolve()) for path in paths}
-    record.write_text("".join(f"{line}\n" for line in sorted(made)), encoding="utf-8")
-
-
 def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     """Write the article to *out_html* and *out_pdf*; returns the PDF's pages.
     Raises ToolError (see the module doc)."""
@@ -74,7 +59,7 @@ def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     from talk.tools.browser import launch
 
     text, title, speaker, headings = article(index)
-    claim([out_html, out_pdf], out_html.parent / ".talk-handout")
+    claim([out_html, out_pdf], out_html.parent / ".talk-handout", "handout")
     out_html.write_text(text, encoding="utf-8")
     try:
         with sync_playwright() as playwright:
@@ -94,19 +79,16 @@ def write(index: Path, out_html: Path, out_pdf: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run handout with the command line *argv*; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m talk.tools.handout",
-                                     description=__doc__.split("\n")[0])
+    command = parser("handout", __doc__)
     for name, default in [("index", "slides/index.html"),
                           ("out_html", "handout/index.html"), ("out_pdf", "handout.pdf")]:
-        parser.add_argument(name, nargs="?", type=Path, default=ROOT / "build" / default)
-    args = parser.parse_args(argv)
-    try:
-        pages = write(args.index, args.out_html, args.out_pdf)
-    except (ToolError, OSError) as exc:  # OSError: an output that cannot be written
-        print(f"handout: {exc}", file=sys.stderr)
-        return 1
+        command.add_argument(name, nargs="?", type=Path, default=ROOT / "build" / default)
+    return run("handout", _command, command.parse_args(argv))
+
+
+def _command(args) -> None:
+    pages = write(args.index, args.out_html, args.out_pdf)
     print(f"handout: {shown(args.out_html)}, {shown(args.out_pdf)} ({pages} pages)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -8,14 +8,13 @@ motion, then :func:`stamp`. Exit status: 0 printed; 1 a missing deck or
 decktape, or decktape failed (its output's end is shown); 2 a bad command line.
 """
 
-import argparse
 import io
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
+from talk.tools._common import ROOT, TALK, ToolError, parser, read_text, run, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
@@ -79,19 +78,16 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the export with the command line *argv*; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m talk.tools.pdf",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("index", nargs="?", type=Path,
-                        default=ROOT / "build" / "slides" / "index.html")
-    parser.add_argument("output", nargs="?", type=Path,
-                        default=ROOT / "build" / "slides.pdf")
-    args = parser.parse_args(argv)
-    try:
-        print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
-    except (ToolError, OSError) as exc:  # OSError: an output that cannot be written
-        print(f"pdf: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    command = parser("pdf", __doc__)
+    command.add_argument("index", nargs="?", type=Path,
+                         default=ROOT / "build" / "slides" / "index.html")
+    command.add_argument("output", nargs="?", type=Path,
+                         default=ROOT / "build" / "slides.pdf")
+    return run("pdf", _command, command.parse_args(argv))
+
+
+def _command(args) -> None:
+    print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
 
 
 if __name__ == "__main__":
