@@ -505,7 +505,7 @@ def test_an_oserror_is_one_line(capsys, tmp_path, monkeypatch, number):
     a read-only parent (EACCES): simulated."""
     index = tiny_deck(tmp_path / "talk")
     assert build(capsys, index, tmp_path / "out")[0] == 0
-    monkeypatch.setattr(slides, "_write_manifest", raise_oserror(number))
+    monkeypatch.setattr(slides, "_swap", raise_oserror(number))
     status, out, err = build(capsys, index, tmp_path / "out")
     assert_one_line_failure(status, err, os.strerror(number))
     assert "the last good build" in err

@@ -35,8 +35,7 @@ from docutils.parsers.rst.directives.misc import Include
 
 from demos.checkpoints import CHECKPOINTS, checkpoints, diff
 from talk.tools import figures
-from talk.tools._common import CONTROL, ROOT, TALK, ToolError, read_text, run, shown
-from talk.tools._common import parser as tool_parser
+from talk.tools._common import CONTROL, ROOT, TALK, ToolError, parser, read_text, run, shown
 from talk.tools.outline import read_outline
 
 MARKER, GENERATED = ".talk-slides-build", "generated"
@@ -47,8 +46,9 @@ MAX_DIFF_LINES, MAX_DIFF_WIDTH = 12, 66
 SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
             "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
             "syntax_highlight": "short", "traceback": True}
-_RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
-_CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
+RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
+CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
+STEPS = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*")  # one group of :steps:
 #: Opened with ``?print`` (talk.tools.pdf), the deck has no code substeps:
 #: decktape prints one page per step, each block whole.
 PRINT_JS = """if (/[?&]print\\b/.test(location.search)) addEventListener(
@@ -72,15 +72,15 @@ class Build:
 
 
 class StrictInclude(Include):
-    """docutils' include, naming the line of a bad byte or control
-    character in the file it reads."""
+    """docutils' include; a bad byte, a control character or an empty file
+    is named with its line."""
 
     def read_file(self, path):
         try:
             text = super().read_file(path)
         except Exception:
             if os.path.isfile(path):
-                read_text(path)  # names a bad byte's line
+                read_text(path)  # raises, naming a bad byte's line
             raise
         if CONTROL.search(text):
             read_text(path)
@@ -116,19 +116,29 @@ class Excerpt(Directive):
                              f"{name!r} in {shown(path)}: give a def, class, "
                              "method or assignment defined once")
         lines = _lines(text.splitlines(), found[0], "docstring" in self.options)
-        groups = [range(0)]
-        for part in filter(None, self.options.get("steps", "").split(",")):
-            match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", part)
-            group = range(int(match[1]), int(match[2] or match[1]) + 1) \
-                if match else range(0)
-            if not group or group[-1] > len(lines) or group[0] <= max(
-                    groups[-1], default=0):
-                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending "
-                                 f"groups of lines 1-{len(lines)}: 1-3, 4, 5-9")
-            groups.append(group)
-        return [self.block("\n".join(lines), groups[1:])]
+        return [self.block("\n".join(lines), self.groups(len(lines)))]
 
-    def block(self, code: str, groups: list[range]):
+    def groups(self, count: int) -> dict[int, int]:
+        """``{line: group}`` of the ``:steps:`` option, for *count* lines."""
+        group_of: dict[int, int] = {}
+        last = group = 0
+        for part in self.options.get("steps", "").split(","):
+            if not part.strip():
+                continue
+            match = STEPS.fullmatch(part)
+            first = int(match[1]) if match else 0
+            end = int(match[2] or match[1]) if match else 0
+            if first <= last or end < first or end > count:
+                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending "
+                                 f"groups of lines 1-{count}: 1-3, 4, 5-9")
+            for line in range(first, end + 1):
+                group_of[line] = group
+            last, group = end, group + 1
+        return group_of
+
+    def block(self, code: str, group_of: dict[int, int]):
+        """The highlighted literal block of *code*; with substeps, each run
+        of lines of one group (or of none) in a ``<span>`` of its own."""
         from docutils.utils.code_analyzer import Lexer, LexerError
 
         language = self.options.get("language", "python")
@@ -138,18 +148,19 @@ class Excerpt(Directive):
             raise self.error(f"excerpt: {exc}") from None
         block = nodes.literal_block(code, classes=["code", language])
         self.add_name(block)
-        group_of = {n: i for i, group in enumerate(groups) for n in group}
-        number, parent, current = 1, block, None
-        for classes, value in tokens:  # each line into its group's <span>
+        parent, current, line = block, None, 1
+        for classes, value in tokens:
             for piece in value.splitlines(keepends=True):
-                if groups and group_of.get(number, -1) != current:
-                    current = group_of.get(number, -1)
-                    parent = nodes.inline(classes=[
-                        "substep" if current >= 0 else "code-rest"])
+                if group_of and group_of.get(line, -1) != current:
+                    current = group_of.get(line, -1)
+                    parent = nodes.inline(classes=["code-rest" if current < 0 else "substep"])
                     block += parent
-                parent += nodes.inline(piece, piece, classes=classes) \
-                    if classes else nodes.Text(piece)
-                number += piece.endswith("\n")
+                if classes:
+                    parent += nodes.inline(piece, piece, classes=classes)
+                else:
+                    parent += nodes.Text(piece)
+                if piece.endswith("\n"):
+                    line += 1
         return block
 
 
@@ -157,29 +168,33 @@ def _find(body: list, names: list[str]) -> list:
     """The nodes of *body* defining ``names[0]`` (then, in a class, the rest)."""
     found = []
     for node in body:
-        defined = [getattr(node, "name", None)]
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            defined = [t.id for t in getattr(node, "targets", None) or [
-                node.target] if isinstance(t, ast.Name)]
-        if names[0] in defined:
-            found += _find(getattr(node, "body", []), names[1:]) \
-                if names[1:] else [node]
+        if isinstance(node, ast.Assign):
+            defined = [target.id for target in node.targets if isinstance(target, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined = [node.target.id]
+        else:
+            defined = [getattr(node, "name", None)]
+        if names[0] not in defined:
+            continue
+        if len(names) == 1:
+            found.append(node)
+        else:
+            found += _find(getattr(node, "body", []), names[1:])
     return found
 
 
 def _lines(lines: list[str], node, docstring: bool) -> list[str]:
     """The lines of *node* shown by an excerpt (see Excerpt)."""
-    first = min([node.lineno] + [d.lineno for d in getattr(
-        node, "decorator_list", [])]) - 1
+    decorators = getattr(node, "decorator_list", [])
+    first = min([node.lineno] + [d.lineno for d in decorators]) - 1
     while first and lines[first - 1].lstrip().startswith("#"):
         first -= 1
     skip = range(0)
     if not docstring and hasattr(node, "body") and ast.get_docstring(node):
         skip = range(node.body[0].lineno - 1, node.body[0].end_lineno)
-    return textwrap.dedent("\n".join(
-        line for n, line in enumerate(lines[:node.end_lineno])
-        if n >= first and n not in skip
-    )).splitlines()
+    kept = [line for n, line in enumerate(lines[:node.end_lineno])
+            if n >= first and n not in skip]
+    return textwrap.dedent("\n".join(kept)).splitlines()
 
 
 directives.register_directive("include", StrictInclude)
@@ -219,8 +234,8 @@ def talk_plan(proposal: Path, doctree) -> str:
     starts = [Path(t.source or "").name for t in doctree.findall(nodes.transition)]
     sections, start = [], 0.0
     for section in read_outline(proposal):
-        first = next((i for i, name in enumerate(starts)
-                      if name.startswith(f"{section.number:02d}_")), None)
+        prefix = f"{section.number:02d}_"
+        first = next((n for n, name in enumerate(starts) if name.startswith(prefix)), None)
         sections.append({"number": section.number, "title": section.title,
                          "minutes": section.minutes, "start": start,
                          "first_step": first})
@@ -239,37 +254,38 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
     from hovercraft.parse import HovercraftReader
 
     source, folder = Path(source).resolve(), Path(folder).resolve()
+    generated = folder / GENERATED
     text = read_text(source)
     if not text.strip():
         raise BuildError(f"{shown(source)}:1: the file is empty")
-    diffs = generate_diffs(folder / GENERATED, checkpoint_folder)
-    notices, used = figures.generate(folder / GENERATED,
-                                     source.parent / figures.TALK_TOML_NAME)
+    diffs = generate_diffs(generated, checkpoint_folder)
+    notices, used = figures.generate(generated, source.parent / figures.TALK_TOML_NAME)
+    proposal = source.parent.parent / "proposal.md"
+    if not proposal.is_file():
+        proposal = ROOT / "proposal.md"
     reader = HovercraftReader()
+    settings = {**SETTINGS, "root_prefix": str(folder), "warning_stream": io.StringIO()}
     try:
         doctree = publish_doctree(text, str(source), reader=reader,
-                                  settings_overrides={**SETTINGS, "root_prefix": str(
-                                      folder), "warning_stream": io.StringIO()})
+                                  settings_overrides=settings)
         read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
         _check(doctree, source, read | {source}, diffs)
         if set(diffs) & read:
-            read |= {p.resolve() for p in checkpoints(checkpoint_folder).values()}
-        if not read & {folder / GENERATED / n for n in figures.WHO_AND_WHERE}:
+            read |= {path.resolve() for path in checkpoints(checkpoint_folder).values()}
+        if not read & {generated / name for name in figures.WHO_AND_WHERE}:
             notices = []  # no slide shows who and where: nothing is missing
-        proposal = source.parent.parent / "proposal.md"
-        proposal = proposal if proposal.is_file() else ROOT / "proposal.md"
-        (folder / GENERATED / "talk-plan.js").write_text(
-            talk_plan(proposal, doctree), encoding="utf-8")
-        (folder / GENERATED / "print.js").write_text(PRINT_JS, encoding="utf-8")
+        (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree),
+                                                encoding="utf-8")
+        (generated / "print.js").write_text(PRINT_JS, encoding="utf-8")
         steps, copied = _write_html(doctree, source, text, folder)
     except SystemMessage as exc:
         raise BuildError(" ".join(str(exc).split("\n\n")[0].split())) from None
     except RecursionError:
         raise BuildError(f"{shown(source)}: nested too deeply (a list in a "
                          "list in a list ...)") from None
-    used = {p for p in read | copied | used | {proposal, source}
-            if not p.is_relative_to(folder)}
-    return Build(steps, frozenset(used), tuple(notices))
+    every = read | copied | used | {proposal, source}
+    outside = {path for path in every if not path.is_relative_to(folder)}
+    return Build(steps, frozenset(outside), tuple(notices))
 
 
 def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
@@ -327,30 +343,20 @@ def _write_html(doctree, source: Path, text: str, folder: Path
     for name in ("talk-plan.js", "print.js"):
         template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
                               tpl.JS_POSITION_HEADER)
-    ours = []  # (field, name, path) of the master file's CSS and JS
-    for match in _RESOURCE_FIELD.finditer(text):
-        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
-        for name in match[2].split():
-            path, (kind, _, media) = source.parent / name, match[1].partition("-")
-            if _outside(name, folder, folder) or not path.is_file():
-                raise BuildError(f"{where}: :{match[1]}: " + (
-                    f"{name!r} would be copied outside the build" if _outside(
-                        name, folder, folder) else f"file {name!r} not found"))
-            ours.append((kind, name, path.resolve()))
-            if kind == "js":
-                template.add_resource(path, tpl.JS_RESOURCE, name,
-                                      tpl.JS_POSITION_HEADER if media == "header"
-                                      else tpl.JS_POSITION_BODY)
-            elif media not in ("console", "preview"):
-                template.add_resource(path, tpl.CSS_RESOURCE, name,
-                                      media or "screen,projection")
+    ours = _resources(source, text, folder)
+    for kind, name, path, media in ours:
+        if kind == "js":
+            position = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
+            template.add_resource(path, tpl.JS_RESOURCE, name, position)
+        elif media not in ("console", "preview"):
+            template.add_resource(path, tpl.CSS_RESOURCE, name, media or "screen,projection")
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
     parser = etree.XMLParser()
     parser.resolvers.add(ResourceResolver())
-    page = template.doctype + html.tostring(
-        etree.XSLT(etree.fromstring(template.xsl, parser))(tree))
+    transform = etree.XSLT(etree.fromstring(template.xsl, parser))
+    page = template.doctype + html.tostring(transform(tree))
     steps = page.count(b'class="step ')
     if not steps:
         raise BuildError(f"{shown(source)}:1: the deck has no step: start "
@@ -358,37 +364,66 @@ def _write_html(doctree, source: Path, text: str, folder: Path
     (folder / "index.html").write_bytes(page)
     for resource in template.resources:
         if resource.is_in_template:
-            _copy(Path(template.get_source_path(resource)),
-                  folder / resource.final_path())
-    used, checkout = {path for _, _, path in ours}, source.parent.parent
-    for kind, name, path in ours:  # read once: checked, scanned, written
-        css = read_text(path)
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(css, encoding="utf-8")
-        for match in _CSS_URL.finditer(css if kind == "css" else ""):
-            line = css.count("\n", 0, match.start()) + 1
-            used.add(_copy_used(match[1], path.parent, (folder / name).parent,
-                                folder, f"{shown(path)}:{line}", checkout))
+            _copy(Path(template.get_source_path(resource)), folder / resource.final_path())
+    checkout = source.parent.parent
+    used = {path for _, _, path, _ in ours}
+    for kind, name, path, _ in ours:  # read once: checked, scanned, written
+        content = read_text(path)
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        if kind != "css":
+            continue
+        for match in CSS_URL.finditer(content):
+            where = f"{shown(path)}:{content.count(chr(10), 0, match.start()) + 1}"
+            used.add(_copy_used(match[1], path.parent, target.parent, folder, where,
+                                checkout))
     for node in doctree.findall(lambda n: isinstance(n, (nodes.image, nodes.raw))):
         where = f"{shown(node.source or '?')}:{node.line or 0}"
-        uris = [node["uri"]] if isinstance(node, nodes.image) else []
-        if "html" in node.get("format", "").split():
-            for element in html.fromstring(f"<div>{node.astext()}</div>"
-                                           ).iter("img", "source"):
-                if not element.get("src", "").strip():
-                    raise BuildError(f"{where}: <{element.tag}> without a src:"
-                                     " give the file it shows")
-                uris.append(element.get("src"))
-        used |= {_copy_used(uri, source.parent, folder, folder, where, checkout)
-                 for uri in uris}
+        for uri in _uris(node, where):
+            used.add(_copy_used(uri, source.parent, folder, folder, where, checkout))
     return steps, used - {None}
+
+
+def _resources(source: Path, text: str, folder: Path) -> list[tuple]:
+    """``(kind, name, path, media)`` of each :css:/:js: file of the master
+    file *text*; BuildError for one that is missing or lands outside *folder*."""
+    found = []
+    for match in RESOURCE_FIELD.finditer(text):
+        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
+        kind, _, media = match[1].partition("-")
+        for name in match[2].split():
+            if _outside(name, folder, folder):
+                raise BuildError(f"{where}: :{match[1]}: {name!r} would be "
+                                 "copied outside the build")
+            if not (source.parent / name).is_file():
+                raise BuildError(f"{where}: :{match[1]}: file {name!r} not found")
+            found.append((kind, name, (source.parent / name).resolve(), media))
+    return found
+
+
+def _uris(node, where: str) -> list[str]:
+    """The files an image node, or the ``<img>``/``<source>`` of a raw html
+    node, shows; BuildError for one without a src."""
+    from lxml import html
+
+    if isinstance(node, nodes.image):
+        return [node["uri"]]
+    if "html" not in node.get("format", "").split():
+        return []
+    uris = []
+    for element in html.fromstring(f"<div>{node.astext()}</div>").iter("img", "source"):
+        if not element.get("src", "").strip():
+            raise BuildError(f"{where}: <{element.tag}> without a src: give the "
+                             "file it shows")
+        uris.append(element.get("src"))
+    return uris
 
 
 def _outside(name: str, there: Path, folder: Path) -> bool:
     """True when *name* (relative to *there*) is a URL or lands outside
     *folder*."""
-    return ":" in name or not Path(os.path.normpath(there / name)
-                                   ).is_relative_to(folder)
+    return ":" in name or not Path(os.path.normpath(there / name)).is_relative_to(folder)
 
 
 def _copy_used(uri: str, here: Path, there: Path, folder: Path, where: str,
@@ -398,20 +433,23 @@ def _copy_used(uri: str, here: Path, there: Path, folder: Path, where: str,
     BuildError naming *where* unless it is a file of the checkout (or of
     the repository) that stays inside *folder*."""
     path, target = (here / uri).resolve(), there / uri
-    if uri.startswith(("data:", "#")) or (target.resolve().is_relative_to(
-            folder / GENERATED) and target.is_file()):
+    if uri.startswith(("data:", "#")):
         return None
-    problem = (
-        "would be copied outside the build (or is a URL): keep it in the "
-        "deck's folder" if _outside(uri, there, folder) else
-        "is a folder" if path.is_dir() else "is not found" if not path.is_file()
-        else "is outside the checkout" if not any(path.is_relative_to(top) for top
-                                                  in (ROOT, checkout.resolve()))
-        else "")
-    if problem:
-        raise BuildError(f"{where}: {uri!r} {problem}")
-    _copy(path, target)
-    return path
+    if target.resolve().is_relative_to(folder / GENERATED) and target.is_file():
+        return None
+    if _outside(uri, there, folder):
+        problem = ("would be copied outside the build (or is a URL): keep it in "
+                   "the deck's folder")
+    elif path.is_dir():
+        problem = "is a folder"
+    elif not path.is_file():
+        problem = "is not found"
+    elif not (path.is_relative_to(ROOT) or path.is_relative_to(checkout.resolve())):
+        problem = "is outside the checkout"
+    else:
+        _copy(path, target)
+        return path
+    raise BuildError(f"{where}: {uri!r} {problem}")
 
 
 def _copy(path: Path, target: Path) -> None:
@@ -433,7 +471,8 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS
         try:
             staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
             result = render(source, staging, checkpoint_folder)
-            _write_manifest(staging)
+            listed = [HEADER, *sorted(_paths(staging))]
+            (staging / MARKER).write_text("\n".join(listed) + "\n", encoding="utf-8")
             _swap(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -460,14 +499,17 @@ def check_target(target: Path) -> None:
 
 
 def _refuse_foreign(folder: Path, target: Path) -> None:
-    found, made = _paths(folder) if folder.is_dir() else set(), _manifest(folder)
-    foreign = sorted(found - made - {MARKER} if made is not None else found)
+    """BuildError when *folder* (the build *target*, or its old copy) holds
+    a path its list does not name."""
+    found = _paths(folder) if folder.is_dir() else set()
+    made = _manifest(folder)
+    foreign = sorted(found if made is None else found - made - {MARKER})
     if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise BuildError(
-            f"{shown(target)} holds {shown(target / foreign[0])}"
-            + (f" and {len(foreign) - 1} more" if len(foreign) > 1 else "")
-            + ", which the build did not make: give a new or empty folder, or "
-              "one a build made (nothing was changed)")
+            f"{shown(target)} holds {shown(target / foreign[0])}{more}, which the "
+            "build did not make: give a new or empty folder, or one a build made "
+            "(nothing was changed)")
 
 
 def is_build(folder: Path) -> bool:
@@ -476,22 +518,18 @@ def is_build(folder: Path) -> bool:
 
 
 def _paths(folder: Path) -> set[str]:
+    """Every file and folder below *folder*, relative, with ``/``."""
     return {Path(top, name).relative_to(folder).as_posix()
             for top, dirs, files in os.walk(folder) for name in dirs + files}
 
 
 def _manifest(folder: Path) -> set[str] | None:
+    """What the build that made *folder* listed; None if no build did."""
     try:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     return set(lines[1:]) if lines[:1] == [HEADER] else None
-
-
-def _write_manifest(folder: Path) -> None:
-    (folder / MARKER).write_text("".join(
-        f"{line}\n" for line in [HEADER, *sorted(_paths(folder))]),
-        encoding="utf-8")
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -510,9 +548,10 @@ def _swap(staging: Path, target: Path) -> None:
         raise
     for name in sorted((_manifest(old) or set()) | {MARKER}, reverse=True):
         path = old / name
-        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-            path.rmdir()
-        elif not path.is_dir() and (path.exists() or path.is_symlink()):
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path.exists() or path.is_symlink():
             path.unlink()
     if any(old.iterdir()):
         raise BuildError(f"{shown(old)}: files appeared in {shown(target)} "
@@ -522,13 +561,13 @@ def _swap(staging: Path, target: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the build with the command line *argv*; returns the exit status."""
-    parser = tool_parser("slides", __doc__)
-    parser.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
-                        default=TALK / "index.rst")
-    parser.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
-                        default=ROOT / "build" / "slides")
-    parser.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
-    return run("slides", _command, parser.parse_args(argv))
+    command = parser("slides", __doc__)
+    command.add_argument("source", nargs="?", type=Path, metavar="SOURCE.rst",
+                         default=TALK / "index.rst")
+    command.add_argument("target", nargs="?", type=Path, metavar="TARGET_DIR",
+                         default=ROOT / "build" / "slides")
+    command.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
+    return run("slides", _command, command.parse_args(argv))
 
 
 def _command(args) -> None:
@@ -538,8 +577,9 @@ def _command(args) -> None:
             raise BuildError(f"{shown(args.source)}: no such file")
         result = build(args.source, args.target, args.checkpoints)
     except ToolError as exc:
-        kept = (f" (the last good build in {shown(args.target)} is kept)"
-                if is_build(args.target) else "")
+        kept = ""
+        if is_build(args.target):
+            kept = f" (the last good build in {shown(args.target)} is kept)"
         raise ToolError(f"FAILED: {exc}{kept}") from None
     for notice in result.notices:
         print(f"slides: note: {notice}", file=sys.stderr)
