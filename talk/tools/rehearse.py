@@ -4,8 +4,8 @@
 [PROPOSAL.md] [TALK_DIR]``. Item N of the outline (:mod:`talk.tools.outline`)
 is the file ``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at
 ``--wpm`` words a minute plus the outline's live coding, demos and questions,
-and fits when its plan is within 20% of that. Its live segments
-(:func:`typed`) at ``--cpm`` characters a minute plus RUN_MINUTES each must fit
+and fits when its plan is within 20% of that. Its live segments (the
+characters of demos.checkpoints.typed) at ``--cpm`` a minute plus RUN_MINUTES each must fit
 its live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one
 does not (saying by how much) or for bad input; 2 for a bad command line.
 """
@@ -68,10 +68,12 @@ def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Sec
     sections = []
     for section, path in zip(outline, files):
         text = read_text(path)
-        live = tuple((f"step{a:02d} -> step{b:02d}", typed(old, new))
-                     for (a, old), (b, new) in zip(found, found[1:])
-                     if f"step{a:02d}-step{b:02d}.diff" in text)
-        sections.append(replace(section, live=live, steps=steps(text, str(path))))
+        live = []
+        for (a, old), (b, new) in zip(found, found[1:]):
+            if f"step{a:02d}-step{b:02d}.diff" in text:
+                live.append((f"step{a:02d} -> step{b:02d}", typed(old, new)))
+        sections.append(replace(section, live=tuple(live),
+                                steps=steps(text, str(path))))
     return sections
 
 
@@ -104,33 +106,49 @@ def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
     lines = [f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
              f"  (minutes; talk at {wpm:g} words/min; fits within 20%)"]
     for s in [*sections, total]:
-        need = needs(s, wpm)
-        minutes = (s.words / wpm, s.live_coding, s.demos, s.questions, need)
-        lines.append((f"{s.number}. {s.title}"[:34] if s.number else "Total").ljust(34)
-                     + f"{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
-                     + "".join(f"{m:6.1f}" for m in minutes)
-                     + f"{(s.minutes - need) / (need or math.inf):+6.0%}")
+        lines.append(_row(s, wpm))
     problems = []
     for s in sections:
-        change, short = words_to_change(s, wpm), round(typing(s, cpm), 1) - s.live_coding
-        if change:
-            problems.append(f"section {s.number}: plans {s.minutes:g} min, needs "
-                            f"{needs(s, wpm):.1f} min: {'cut' if change < 0 else 'add'}"
-                            f" {abs(change)} words of notes, or plan "
-                            f"{'more' if change < 0 else 'less'}")
-        if short > 1e-9:
-            problems.append(f"section {s.number}: its {len(s.live)} live segments "
-                            f"need {typing(s, cpm):.1f} min, the outline gives "
-                            f"{s.live_coding:g}: {short:.1f} min short; give it "
-                            "more in proposal.md, or type less")
-        if s.live:
-            lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
-                         f"plus {RUN_MINUTES:g} min a segment to run and show:")
-            lines += [f"  {name}: {chars} characters, {chars / cpm + RUN_MINUTES:.1f}"
-                      " min" for name, chars in s.live]
-            lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the "
-                         f"outline gives {s.live_coding:g}")
+        problems += _problems(s, wpm, cpm)
+        if not s.live:
+            continue
+        lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
+                     f"plus {RUN_MINUTES:g} min a segment to run and show:")
+        for name, chars in s.live:
+            lines.append(f"  {name}: {chars} characters, "
+                         f"{chars / cpm + RUN_MINUTES:.1f} min")
+        lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the "
+                     f"outline gives {s.live_coding:g}")
     return "\n".join(lines), problems
+
+
+def _row(s: Section, wpm: float) -> str:
+    """Section *s*'s row of the table."""
+    need = needs(s, wpm)
+    name = f"{s.number}. {s.title}"[:34] if s.number else "Total"
+    row = f"{name:34}{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
+    for minutes in (s.words / wpm, s.live_coding, s.demos, s.questions, need):
+        row += f"{minutes:6.1f}"
+    off = (s.minutes - need) / need if need else 0.0
+    return row + f"{off:+6.0%}"
+
+
+def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
+    """Why section *s* does not fit its plan or its live-coding minutes."""
+    found = []
+    change = words_to_change(s, wpm)
+    plan = f"section {s.number}: plans {s.minutes:g} min, needs {needs(s, wpm):.1f} min"
+    if change < 0:
+        found.append(f"{plan}: cut {-change} words of notes, or plan more")
+    elif change > 0:
+        found.append(f"{plan}: add {change} words of notes, or plan less")
+    short = round(typing(s, cpm), 1) - s.live_coding
+    if short > 1e-9:
+        found.append(f"section {s.number}: its {len(s.live)} live segments need "
+                     f"{typing(s, cpm):.1f} min, the outline gives "
+                     f"{s.live_coding:g}: {short:.1f} min short; give it more "
+                     "in proposal.md, or type less")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
