@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import struct
 import threading
 from dataclasses import dataclass, field
 
@@ -26,8 +24,8 @@ import pytest
 
 from conftest import require
 from talk.tools import browser as deck
-from talk.tools import present, screenshots, slides
-from talk.tools._common import TALK, ToolError
+from talk.tools import present, slides
+from talk.tools._common import TALK
 
 pytestmark = pytest.mark.browser
 
@@ -621,66 +619,6 @@ def test_reduced_motion_moves_at_once(chromium, built_deck):
         context.close()
 
 
-def png_size(path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
-
-def test_screenshots_named_by_title_and_only_their_own_files_touched(
-        chromium, good_build, tmp_path):
-    """On a three-step deck with the projector theme (the walk above covers
-    the real deck's steps): one PNG per step, named by title; a user's
-    PNGs in the folder survive two runs, and one under a name the tool
-    would use makes it refuse."""
-    theme = good_build[0] / "theme"
-    talk = tmp_path / "talk"
-    shutil.copytree(theme, talk / "theme")
-    (talk / "index.rst").write_text(
-        ":title: Three\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
-        + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n" for n in (1, 2, 3)),
-        encoding="utf-8")
-    slides.build(talk / "index.rst", tmp_path / "deck")
-    deck_html = tmp_path / "deck" / "index.html"
-    out = tmp_path / "shots"
-    out.mkdir()
-    mine = ["2024-07-14-beach.png", "20231225-christmas.png", "01-me-and-ada.png"]
-    for name in mine:
-        (out / name).write_bytes(b"mine")
-    for _ in range(2):
-        written = screenshots.take(deck_html, out, browser=chromium)
-    assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png",
-                                               "03-step-3.png"]
-    assert {png_size(path) for path in written} == {(1024, 768)}
-    assert len({path.read_bytes() for path in written}) == 3
-    assert all((out / name).read_bytes() == b"mine" for name in mine)
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*mine, *(p.name for p in written), screenshots.MANIFEST])
-
-    (out / "01-step-1.png").unlink()
-    (out / screenshots.MANIFEST).unlink()
-    (out / "01-step-1.png").write_bytes(b"mine too")
-    with pytest.raises(ToolError, match="01-step-1.png exists and screenshots did not make it"):
-        screenshots.take(deck_html, out, browser=chromium)
-    assert (out / "01-step-1.png").read_bytes() == b"mine too"
-
-
-def test_screenshots_into_a_read_only_folder_is_one_line(
-        capsys, chromium, built_deck, tmp_path, monkeypatch):
-    """A folder it may not write to (simulated: root may write anywhere)."""
-    def refuse(path, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(path))
-
-    take = screenshots.take
-    monkeypatch.setattr(screenshots, "take", lambda index, out: take(
-        index, out, browser=chromium))
-    monkeypatch.setattr(screenshots.Path, "write_text", refuse)
-    assert screenshots.main([str(built_deck), str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert err == (f"screenshots: {tmp_path / screenshots.MANIFEST}: "
-                   "Permission denied\n")
-
-
 # --- code that steps with the clicker ------------------------------------------
 
 #: Per step with code substeps: its id, the lines of each group (from the
@@ -774,13 +712,3 @@ def test_printed_deck_shows_code_whole_and_the_talk_plan_loads_first(
     assert (substeps, stepped > 0) == (0, True)
     assert scripts.index("generated/talk-plan.js") < scripts.index("theme/deck.js")
     assert plan["minutes"] == sum(s["minutes"] for s in plan["sections"]) > 0
-
-
-def test_screenshots_command_line(capsys, tmp_path):
-    with pytest.raises(SystemExit) as exit_:
-        screenshots.main(["a", "b", "c"])
-    assert exit_.value.code == 2
-    assert screenshots.main([str(tmp_path / "index.html"), str(tmp_path / "out")]) == 1
-    assert capsys.readouterr().err.endswith(
-        f"screenshots: {tmp_path}/index.html not found: run `make slides` first\n")
-    assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,7 @@
 """`make pdf` (talk.tools.pdf): decktape prints the built deck, one page per
 step, as text, with a Title, the speaker as Author and a bookmark per
-section (check_info, also used by test_handout).
+section (check_info, also used by test_handout). `make screenshots`
+(talk.tools.screenshots): decktape's screenshots, named by step title.
 
 Needs decktape (npm, installed by `make test`, `make pdf` or .ci/run with
 `npm ci`) and Debian's Chromium. Without them the test is skipped on a
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import tomllib
 from pathlib import Path
@@ -22,7 +24,8 @@ from pypdf import PdfReader
 from conftest import require
 from talk.tools import browser as deck
 from talk.tools import pdf as deckpdf
-from talk.tools._common import ROOT, TALK
+from talk.tools import screenshots, slides
+from talk.tools._common import ROOT, TALK, ToolError
 from talk.tools.outline import read_outline
 
 pytestmark = pytest.mark.browser
@@ -47,13 +50,17 @@ def deck_steps(index: Path) -> list[dict]:
     return steps
 
 
-@pytest.fixture(scope="module")
-def pdf(built_deck, tmp_path_factory) -> Path:
+def require_decktape():
     require(deck.CHROMIUM.exists(), f"{deck.CHROMIUM} not found: apt-get install chromium")
     require(shutil.which("npm") is not None or deckpdf.DECKTAPE.exists(),
             "npm not found: decktape (the PDF exporter) comes from npm")
     require(deckpdf.DECKTAPE.exists(),
             f"{deckpdf.DECKTAPE} not found: run `make pdf` once (npm ci installs decktape)")
+
+
+@pytest.fixture(scope="module")
+def pdf(built_deck, tmp_path_factory) -> Path:
+    require_decktape()
     output = tmp_path_factory.mktemp("pdf") / "slides.pdf"
     assert deckpdf.export(built_deck, output, timeout=300).startswith("Printed")
     return output
@@ -159,4 +166,96 @@ def test_a_missing_deck_is_one_line(capsys, tmp_path):
     assert deckpdf.main([str(tmp_path / "index.html"), str(tmp_path / "x.pdf")]) == 1
     assert capsys.readouterr().err == (
         f"pdf: {tmp_path}/index.html not found: run `make slides` first\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- screenshots ---------------------------------------------------------------
+
+def png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def small_deck(good_build, folder: Path, steps: int) -> Path:
+    """A deck of *steps* steps with the projector theme, built in *folder*."""
+    talk = folder / "talk"
+    shutil.copytree(good_build[0] / "theme", talk / "theme")
+    (talk / "index.rst").write_text(
+        ":title: Small\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
+        + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n"
+                  for n in range(1, steps + 1)), encoding="utf-8")
+    slides.build(talk / "index.rst", folder / "deck")
+    return folder / "deck" / "index.html"
+
+
+def test_screenshots_named_by_title_and_only_their_own_files_touched(
+        good_build, tmp_path):
+    """decktape's screenshots of a two-step deck, one per step, named by
+    title; a user's PNGs in the folder survive, and one under a name the
+    tool would use makes it refuse (before anything is printed)."""
+    require_decktape()
+    deck_html = small_deck(good_build, tmp_path, 2)
+    out = tmp_path / "shots"
+    out.mkdir()
+    mine = ["2024-07-14-beach.png", "20231225-christmas.png", "01-me-and-ada.png"]
+    for name in mine:
+        (out / name).write_bytes(b"mine")
+    written = screenshots.take(deck_html, out)
+    assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png"]
+    assert {png_size(path) for path in written} == {(1024, 768)}
+    assert len({path.read_bytes() for path in written}) == 2
+    assert all((out / name).read_bytes() == b"mine" for name in mine)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*mine, *(p.name for p in written), screenshots.MANIFEST])
+
+    (out / "01-step-1.png").unlink()
+    (out / screenshots.MANIFEST).unlink()
+    (out / "01-step-1.png").write_bytes(b"mine too")
+    with pytest.raises(ToolError, match="01-step-1.png exists and screenshots did not"):
+        screenshots.take(deck_html, out)
+    assert (out / "01-step-1.png").read_bytes() == b"mine too"
+
+
+def test_screenshots_replace_their_own_and_only_those(good_build, tmp_path,
+                                                      monkeypatch):
+    """With decktape faked (it writes deck_N_1024x768.png): a second run
+    over a shorter deck replaces its PNGs and deletes the one left over."""
+    def fake_decktape(index, output, *options, timeout):
+        for number in range(1, len(deckpdf.deck_info(index)[2]) + 1):
+            (output.parent / f"deck_{number}_1024x768.png").write_text(f"{index} {number}")
+        return "Printed"
+
+    monkeypatch.setattr(screenshots, "decktape", fake_decktape)
+    out = tmp_path / "shots"
+    (out / "mine").mkdir(parents=True)
+    three = small_deck(good_build, tmp_path / "three", 3)
+    two = small_deck(good_build, tmp_path / "two", 2)
+    assert [p.name for p in screenshots.take(three, out)][-1] == "03-step-3.png"
+    assert [p.read_text() for p in screenshots.take(two, out)] == [
+        f"{two} 1", f"{two} 2"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        screenshots.MANIFEST, "01-step-1.png", "02-step-2.png", "mine"]
+
+
+def test_screenshots_into_a_read_only_folder_is_one_line(
+        capsys, built_deck, tmp_path, monkeypatch):
+    """A folder it may not write to (simulated: root may write anywhere)."""
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(screenshots.Path, "write_text", refuse)
+    assert screenshots.main([str(built_deck), str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"screenshots: {tmp_path / screenshots.MANIFEST}: "
+                   "Permission denied\n")
+
+
+def test_screenshots_command_line(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        screenshots.main(["a", "b", "c"])
+    assert exit_.value.code == 2
+    assert screenshots.main([str(tmp_path / "index.html"), str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"screenshots: {tmp_path}/index.html not found: run `make slides` first\n")
     assert list(tmp_path.iterdir()) == []

@@ -56,24 +56,35 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
     writer.write(pdf)
 
 
+def decktape(index: Path, output: Path, *options: str, timeout: float = 600) -> str:
+    """Print the deck *index*, opened with ``?print`` (code blocks whole), to
+    the PDF *output* with decktape and its *options* (run in *output*'s
+    folder); returns decktape's last line. ToolError: no decktape, over
+    *timeout* s, or decktape failed (the end of its output in the message)."""
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    chrome = [f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]]
+    command = [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
+               "--chrome-path", CHROMIUM, *chrome, *options,
+               Path(index).resolve().as_uri() + "?print", output.name]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True,
+                              timeout=timeout, cwd=output.parent)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
+    if done.returncode or not output.is_file():
+        raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
+                        f"FAILED: decktape exited {done.returncode}")
+    return (done.stdout.strip().splitlines() or ["done"])[-1]
+
+
 def export(index: Path, output: Path, timeout: float = 600) -> str:
     """Print *index* to *output* with decktape, :func:`stamp` it and return
-    decktape's last line. ToolError: see the module doc, or over *timeout* s."""
+    decktape's last line. ToolError: see :func:`deck_info` and :func:`decktape`."""
     title, speaker, _, sections = deck_info(index)
-    chrome = (f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG])
-    try:
-        done = subprocess.run(
-            [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
-             "--chrome-path", CHROMIUM, *chrome,  # ?print: code blocks whole
-             Path(index).resolve().as_uri() + "?print", output],
-            capture_output=True, text=True, timeout=timeout)
-    except (OSError, subprocess.TimeoutExpired) as exc:  # no decktape, or slow
-        raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
-    if done.returncode or not Path(output).is_file():
-        raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
-                        f"pdf: FAILED: decktape exited {done.returncode}")
+    printed = decktape(index, output, timeout=timeout)
     stamp(output, title, speaker, sections)
-    return (done.stdout.strip().splitlines() or ["done"])[-1]
+    return printed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,63 +2,57 @@
 ``python -m talk.tools.screenshots [INDEX_HTML] [OUT_DIR]`` (defaults
 build/slides/index.html, build/screenshots).
 
-The deck is walked with the keyboard in Debian's Chromium (talk.tools.browser)
-with reduced motion. A PNG is named ``NN-<step id>.png``, or after the step's
-title when its id is hovercraft's ``step-N``. ``OUT_DIR/.talk-screenshots``
-lists what the tool wrote (talk.tools._common.claim): it deletes or overwrites
-only those files, and refuses when a file it did not write has a name it
-would use. Exit status: 0 written; 1 (one line) a missing deck or Chromium, a
-refused or unwritable OUT_DIR, a deck that does not load; 2 a bad command line.
+decktape takes them (its ``--screenshots``, on the path of talk.tools.pdf);
+this tool only names them: ``NN-<step id>.png``, or after the step's title
+when it has no id of its own. ``OUT_DIR/.talk-screenshots`` lists
+what it wrote (talk.tools._common.claim): it deletes or overwrites only those
+files, and refuses when a file it did not write has a name it would use.
+Exit status: 0 written; 1 (one line) a missing deck or decktape, a refused or
+unwritable OUT_DIR, decktape failing; 2 a bad command line.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
-from talk.tools.browser import VIEWPORT, launch, next_step, open_deck
+from talk.tools._common import ROOT, claim, parser, run, shown
+from talk.tools.pdf import deck_info, decktape
 
 MANIFEST = ".talk-screenshots"
-#: Each step's id, or its title when the id is hovercraft's ``step-N``.
-NAMES = """() => Array.from(document.querySelectorAll("#impress .step")).map(
-    s => /^step-\\d+$/.test(s.id) ? ((s.querySelector("h1, h2") || s)
-        .textContent || "step").trim() : s.id)"""
 
 
-def file_names(titles: list[str]) -> list[str]:
-    """``NN-<slug>.png`` for each step's id or title, in order."""
+def file_names(steps: list) -> list[str]:
+    """``NN-<slug>.png`` for each step (an lxml element) in order: its id,
+    or its first heading's text when it has none or hovercraft's ``step-N``."""
     names = []
-    for number, title in enumerate(titles, start=1):
+    for number, step in enumerate(steps, start=1):
+        title = step.get("id", "")
+        if not title or re.fullmatch(r"step-\d+", title):
+            headings = step.xpath(".//h1 | .//h2")
+            title = headings[0].text_content() if headings else ""
         slug = re.sub(r"\W+", "-", title.lower()).strip("-")[:50]
         names.append(f"{number:02d}-{slug or 'step'}.png")
     return names
 
 
-def take(index_html: Path, out_dir: Path, browser=None) -> list[Path]:
+def take(index_html: Path, out_dir: Path, timeout: float = 600) -> list[Path]:
     """Write one PNG per step of *index_html* into *out_dir*; return them.
-    *browser* (playwright's Chromium) is started here when not given.
     Raises ToolError (see the module docstring), OSError when it cannot
-    write or Chromium is missing."""
-    if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            return take(index_html, out_dir, launch(playwright))
-    context = browser.new_context(viewport=VIEWPORT, reduced_motion="reduce")
-    try:
-        page = open_deck(context, Path(index_html))
-        paths = [out_dir / name for name in file_names(page.evaluate(NAMES))]
-        made = claim(paths, out_dir / MANIFEST, "screenshots")
+    write."""
+    steps = deck_info(index_html)[2]
+    paths = [out_dir / name for name in file_names(steps)]
+    made = claim(paths, out_dir / MANIFEST, "screenshots")
+    with tempfile.TemporaryDirectory() as folder:
+        decktape(index_html, Path(folder) / "deck.pdf", "--screenshots",
+                 "--screenshots-directory", ".", timeout=timeout)
         for old in made - {path.resolve() for path in paths}:
             old.unlink(missing_ok=True)
-        for number, path in enumerate(paths):
-            if number:
-                next_step(page)
-            page.screenshot(path=str(path))
-    finally:
-        context.close()
+        for number, path in enumerate(paths, start=1):
+            shutil.move(Path(folder) / f"deck_{number}_1024x768.png", path)
     return paths
 
 
@@ -73,15 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args) -> None:
-    from playwright.sync_api import Error
-
-    if not args.index.is_file():
-        raise ToolError(f"{shown(args.index)} not found: run `make slides` first")
-    try:
-        written = take(args.index, args.out_dir)
-    except Error as exc:
-        raise ToolError(f"{shown(args.index)}: "
-                        f"{' '.join(str(exc).split())[:300]}") from None
+    written = take(args.index, args.out_dir)
     print(f"screenshots: {len(written)} PNGs in {shown(args.out_dir)}")
 
 
