@@ -19,6 +19,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,56 @@ from conftest import require
 from talk.tools import browser as deck
 from talk.tools import present, slides
 from talk.tools._common import TALK
+
+
+# --- walking the deck in Chromium (also for other browser tests) ----------------
+
+#: Records every step impress.js enters, in order, in window.__deckEntered.
+RECORD_STEPS = """window.__deckEntered = [];
+document.addEventListener("impress:stepenter", function (event) {
+    window.__deckEntered.push(event.target.id); }, true);"""
+#: True once impress.js has entered its first step.
+DECK_READY = """() => document.body.classList.contains("impress-enabled")
+    && window.__deckEntered && window.__deckEntered.length > 0"""
+#: True when no CSS transition or animation runs any more.
+IDLE = """() => document.getAnimations()
+    .every(a => a.playState !== "running" && a.playState !== "pending")"""
+#: How many code substeps of the current step are still to be shown.
+SUBSTEPS_LEFT = """document.querySelectorAll(
+    "#impress .step.active .substep:not(.substep-visible)").length"""
+#: Keys that move to the next step, used in turn.
+NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
+
+
+def open_deck(context, url, prepare=None):
+    """A new page of *context* showing the deck at *url* (an index.html Path
+    or a URL), once impress.js has entered the first step and every
+    transition has ended; *prepare(page)* runs first (to attach listeners)."""
+    page = context.new_page()
+    if prepare is not None:
+        prepare(page)
+    page.add_init_script(RECORD_STEPS)
+    page.goto(url.resolve().as_uri() if isinstance(url, Path) else url)
+    page.wait_for_function(DECK_READY)
+    page.wait_for_function(IDLE)
+    return page
+
+
+def step_ids(page) -> list[str]:
+    """Ids of the deck's steps, in the order impress.js visits them."""
+    return page.eval_on_selector_all("#impress .step", "els => els.map(e => e.id)")
+
+
+def next_step(page, key: str = NEXT_KEYS[0], timeout: float = 5_000) -> str:
+    """Press *key* until impress.js enters the next step (once more for each
+    code substep left on the step), wait for the transition; returns the
+    id of the step entered."""
+    before = page.evaluate("window.__deckEntered.length")
+    for _ in range(1 + page.evaluate(SUBSTEPS_LEFT)):
+        page.keyboard.press(key)
+    page.wait_for_function(f"window.__deckEntered.length > {before}", timeout=timeout)
+    page.wait_for_function(IDLE, timeout=timeout)
+    return page.evaluate("window.__deckEntered[window.__deckEntered.length - 1]")
 
 pytestmark = pytest.mark.browser
 
@@ -279,14 +330,14 @@ def walk(chromium, built_deck) -> Walk:
     blocked: list[str] = []
     block_network(context, requests, blocked)
     try:
-        page = deck.open_deck(context, built_deck,
+        page = open_deck(context, built_deck,
                               prepare=lambda page: watch(page, errors))
         steps = page.evaluate(STEPS_JS)
         result = Walk(title=page.title(), steps=steps, entered=[], active=[],
                       errors=errors, requests=requests, blocked=blocked)
         for number in range(len(steps)):
             if number:
-                deck.next_step(page, deck.NEXT_KEYS[number % len(deck.NEXT_KEYS)])
+                next_step(page, NEXT_KEYS[number % len(NEXT_KEYS)])
             result.active.append(page.eval_on_selector(
                 "#impress .step.active", "el => el.id"))
             result.seen.append(page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX]))
@@ -444,7 +495,7 @@ def test_every_pygments_token_colour_meets_wcag_aa(chromium, built_deck):
     assert len(classes) > 40
     context = chromium.new_context(viewport=deck.VIEWPORT)
     try:
-        page = deck.open_deck(context, built_deck)
+        page = open_deck(context, built_deck)
         tokens = page.evaluate(PROBE, classes)
     finally:
         context.close()
@@ -463,7 +514,7 @@ def test_the_checks_catch_a_bad_slide(chromium, built_deck):
     small on purpose is reported."""
     context = chromium.new_context(viewport=deck.VIEWPORT)
     try:
-        page = deck.open_deck(context, built_deck)
+        page = open_deck(context, built_deck)
         page.evaluate("""() => {
             const step = document.querySelector("#impress .step.active");
             const pre = document.createElement("pre");
@@ -482,7 +533,7 @@ def test_the_checks_catch_a_bad_slide(chromium, built_deck):
                 step.appendChild(document.createElement("p")).textContent = "line " + i;
             }
         }""")
-        page.wait_for_function(deck.IDLE)
+        page.wait_for_function(IDLE)
         seen = page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX])
     finally:
         context.close()
@@ -505,12 +556,12 @@ def test_the_deck_scales_to_any_projector(chromium, built_deck, size):
     width, height = size
     context = chromium.new_context(viewport={"width": width, "height": height})
     try:
-        page = deck.open_deck(context, built_deck)
+        page = open_deck(context, built_deck)
         tallest = page.evaluate("""() => Array.from(document.querySelectorAll(
             "#impress .step")).reduce((a, b) => b.offsetHeight > a.offsetHeight ? b : a).id""")
         page.evaluate("id => impress().goto(id)", tallest)
         page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{tallest}'")
-        page.wait_for_function(deck.IDLE)
+        page.wait_for_function(IDLE)
         seen = page.evaluate(MEASURE, [0, 0])
         footer = page.eval_on_selector("#deck-footer", "el => el.getBoundingClientRect().height")
     finally:
@@ -568,9 +619,9 @@ def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, re
     context = chromium.new_context(viewport=deck.VIEWPORT)
     try:
         block_network(context, requests, blocked, allowed)
-        page = deck.open_deck(context, url, prepare=lambda page: watch(page, errors))
-        deck.next_step(page, "ArrowRight")
-        deck.next_step(page, "ArrowRight")
+        page = open_deck(context, url, prepare=lambda page: watch(page, errors))
+        next_step(page, "ArrowRight")
+        next_step(page, "ArrowRight")
         with page.expect_popup() as popup:
             page.keyboard.press("p")
         console = popup.value
@@ -586,7 +637,7 @@ def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, re
         assert console.title().startswith("Speaker Console")
         assert len(current().split()) >= 20
         assert shown() == current()
-        deck.next_step(page, "ArrowRight")
+        next_step(page, "ArrowRight")
         console.wait_for_function(
             f"([text]) => ({TEXT_OF})(document.querySelector('#notes')) === text",
             arg=[current()])
@@ -608,7 +659,7 @@ def test_reduced_motion_moves_at_once(chromium, built_deck):
     the next step is entered, and the footer updated, without waiting."""
     context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
     try:
-        page = deck.open_deck(context, built_deck)
+        page = open_deck(context, built_deck)
         assert page.eval_on_selector("#impress", "el => el.dataset.transitionDuration") == "0"
         assert page.eval_on_selector(
             "#impress > div", "el => getComputedStyle(el).transitionDuration") == "0s"
@@ -662,14 +713,14 @@ def test_code_steps_with_the_clicker(chromium, built_deck):
     assert len(expected) >= 3
     context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
     try:
-        page = deck.open_deck(context, built_deck)
+        page = open_deck(context, built_deck)
         ids = page.eval_on_selector_all(
             "#impress .step:has(pre .substep)", "els => els.map(e => e.id)")
         assert len(ids) == len(expected)
         for step_id, groups in zip(ids, expected):
             page.evaluate("id => impress().goto(id)", step_id)
             page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{step_id}'")
-            page.wait_for_function(deck.IDLE)
+            page.wait_for_function(IDLE)
             whole = page.evaluate(SUBSTEP_STATE)
             assert (whole["marked"], whole["dimmed"]) == ([], 0), step_id
             lines = page.eval_on_selector(
@@ -678,14 +729,14 @@ def test_code_steps_with_the_clicker(chromium, built_deck):
                                        for group in groups], step_id
             for number, group in enumerate(whole["groups"]):
                 page.keyboard.press("ArrowRight")
-                page.wait_for_function(deck.IDLE)
+                page.wait_for_function(IDLE)
                 state = page.evaluate(SUBSTEP_STATE)
                 assert state["id"] == step_id
                 assert state["marked"] == [group]
                 assert state["dimmed"] == state["spans"] - 1
                 assert state["lines"] <= MAX_CODE_LINES and not state["clipped"]
                 assert state["px"] >= MIN_CODE_PX
-            assert deck.next_step(page) != step_id
+            assert next_step(page) != step_id
     finally:
         context.close()
 
@@ -701,7 +752,7 @@ def test_printed_deck_shows_code_whole_and_the_talk_plan_loads_first(
     plan (generated/talk-plan.js) is loaded before the deck's own script."""
     context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
     try:
-        page = deck.open_deck(context, built_deck.as_uri() + "?print")
+        page = open_deck(context, built_deck.as_uri() + "?print")
         substeps = page.evaluate("document.querySelectorAll('#impress .substep').length")
         stepped = page.evaluate("document.querySelectorAll('#impress pre .code-rest').length")
         plan = page.evaluate("window.talkPlan")
