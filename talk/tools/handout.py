@@ -6,8 +6,9 @@ content (text, code, live-coding diffs, tables, figures), then its notes, as
 the deck has them; images embedded, so the page stands alone. Chromium prints
 it to A4; :func:`talk.tools.pdf.stamp` adds Title, Author and a bookmark per
 section. It writes only files that are absent or on its list, ``.talk-handout``
-beside OUT_HTML (talk.tools._common.claim). Exit status: 0 written; 1 a missing deck, image or Chromium,
-or a file it did not make; 2 a bad command line.
+beside OUT_HTML (talk.tools._common.claim). Exit status: 0 written; 1 a
+missing deck, image or Chromium, or a file it did not make; 2 a bad command
+line.
 """
 
 import base64

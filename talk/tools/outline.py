@@ -61,7 +61,8 @@ def parse_outline(markdown: str, source: str = "proposal.md") -> list[Section]:
         raise OutlineError(f"{source}: no '## Outline' heading")
     sections: list[Section] = []
     for number, line in enumerate(lines[heads[0]:], heads[0] + 1):
-        where, found = f"{source}:{number}", _SECTION.match(line)
+        where = f"{source}:{number}"
+        found = _SECTION.match(line)
         bullet = _BULLET.match(line)
         if line.startswith("## "):
             break
@@ -94,7 +95,8 @@ def _minutes(text: str, where: str) -> dict[str, float]:
     for index, part in enumerate(p.strip() for p in text.split(";")):
         found = _PART.match(part)
         field = _FIELD[found[1]] if found else ""
-        if not found or (field == "minutes") != (index == 0) or field in fields:
+        first_is_the_plan = (field == "minutes") == (index == 0)
+        if not found or not first_is_the_plan or field in fields:
             raise OutlineError(f"{where}: {part!r} in ({text}): write the "
                                f"minutes as {FORMAT}")
         fields[field] = float(found[2])
