@@ -533,30 +533,21 @@ def _manifest(folder: Path) -> set[str] | None:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Put *staging* in the place of *target*; delete what the previous
-    build listed, and only that (BuildError if anything else is left)."""
+    """Put *staging* in the place of *target*, moved aside first and then
+    deleted when it holds only what the previous build listed (a file
+    written into it during the build makes it stay: BuildError)."""
     if not target.exists():
         staging.rename(target)
         return
     old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
     target.rename(old)
     try:
-        _refuse_foreign(old, target)  # a file that appeared meanwhile
+        _refuse_foreign(old, target)
         staging.rename(target)
     except (OSError, BuildError):
         old.rename(target)
         raise
-    for name in sorted((_manifest(old) or set()) | {MARKER}, reverse=True):
-        path = old / name
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif path.exists() or path.is_symlink():
-            path.unlink()
-    if any(old.iterdir()):
-        raise BuildError(f"{shown(old)}: files appeared in {shown(target)} "
-                         "during the build: they are kept there")
-    old.rmdir()
+    shutil.rmtree(old)
 
 
 def main(argv: list[str] | None = None) -> int:
