@@ -1,6 +1,8 @@
 """talk.tools.present (``make present``): loopback only (::1 included),
-strict rebuilds, a banner while broken, and a server that serves the deck's
-files and nothing else, never a 404 while a rebuild swaps the deck in."""
+strict rebuilds, a banner while broken, a reload after each rebuild, and a
+server that serves the deck's files and nothing else, never a 404 while a
+rebuild swaps the deck in, with a backlog for 200 connections at once.
+(The page reloading itself in a browser: tests/test_stage_browser.py.)"""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+import watchfiles
 
 from conftest import copy_talk
 from talk.tools import present, slides
@@ -29,7 +32,7 @@ from talk.tools._common import ROOT, ToolError
                                           ("0.0.0.0", False), ("::", False),
                                           ("", False), ("no such host.invalid", False)])
 def test_only_loopback_addresses(host, ok):
-    assert present.is_loopback(host) is ok
+    assert (present.loopback_address(host) is not None) is ok
 
 
 def test_a_name_that_also_resolves_elsewhere_is_not_loopback(monkeypatch):
@@ -42,7 +45,7 @@ def test_a_name_that_also_resolves_elsewhere_is_not_loopback(monkeypatch):
                 for address in ("127.0.0.1", "192.0.2.7")]
 
     monkeypatch.setattr(present.socket, "getaddrinfo", getaddrinfo)
-    assert present.is_loopback("both.example") is False
+    assert present.loopback_address("both.example") is None
 
 
 def test_refuses_to_serve_on_all_interfaces(capsys):
@@ -53,7 +56,8 @@ def test_refuses_to_serve_on_all_interfaces(capsys):
 
 
 @pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "-1"],
-                                  ["--port", "http"], ["--nope"]])
+                                  ["--port", "http"], ["--nope"],
+                                  ["--port", "99999999999999999999"]])
 def test_a_bad_command_line_exits_2(capsys, args):
     with pytest.raises(SystemExit) as exit_:
         present.main(args)
@@ -105,7 +109,7 @@ class Served:
         (tmp_path / "work").mkdir()
         self.deck = present.Deck(self.source, tmp_path / "work")
         assert self.deck.rebuild()
-        self.server = present.make_server(self.deck, host, 0, idle_timeout=0.5)
+        self.server = present.make_server(self.deck, host, 0)
         self.host, self.port = host, self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        args=(0.05,), daemon=True)
@@ -128,7 +132,8 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, monkeypatch):
+    monkeypatch.setattr(present.Handler, "timeout", 0.5)
     running = Served(tmp_path)
     yield running
     running.close()
@@ -199,25 +204,67 @@ def test_no_request_fails_while_rebuilds_swap_the_deck(served):
         thread.join(timeout=30)
     assert rebuilds >= 10 and len(statuses) >= 400
     assert set(statuses) == {200}
-    # old builds are removed once no request reads them (the server thread
-    # lets go of its build just after the client has read the response)
-    deadline = time.monotonic() + 5
-    while len(list(served.deck.workdir.iterdir())) > 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(list(served.deck.workdir.iterdir())) == 1
+    assert len(list(served.deck.workdir.iterdir())) == 2  # the current one and the one before
 
 
-def test_a_build_being_read_outlives_the_rebuild_that_replaces_it(served):
-    """The mechanism behind the test above, without timing: a build stays
-    on disk while a request reads it, and goes when the last one is done."""
-    with served.deck.serving() as old:
-        page = (old / "index.html").read_bytes()
-        assert served.deck.rebuild()
-        with served.deck.serving() as new:
-            assert new != old and (new / "index.html").is_file()
-        assert (old / "index.html").read_bytes() == page
-    assert not old.exists()
-    assert list(served.deck.workdir.iterdir()) == [new]
+def test_present_removes_only_the_builds_it_made(served):
+    """A failed build's folder goes at once, a replaced one a build later;
+    what someone else put in the work folder stays."""
+    workdir = served.deck.workdir
+    (workdir / "build-mine").mkdir()
+    (workdir / "notes.txt").write_text("keep me", encoding="utf-8")
+    first = served.deck.current
+    assert served.deck.rebuild() and first.is_dir()
+    assert served.deck.rebuild() and not first.exists()
+    (served.source.parent / "index.rst").write_bytes(b"")
+    assert not served.deck.rebuild()
+    assert {path.name for path in workdir.iterdir()} == {
+        "build-mine", "notes.txt", *(path.name for path in served.deck.made)}
+    assert len(served.deck.made) == 2 and served.deck.current == served.deck.made[-1]
+
+
+def test_the_page_reloads_itself_after_each_rebuild(served):
+    """Every served page polls /__build__ and reloads when it is not the
+    version the page was served with: after a good or a failed rebuild."""
+    def version() -> bytes:
+        status, headers, body = served.request("GET", "/__build__")
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        return body
+
+    page = served.request("GET", "/")[2].decode()
+    assert f'if (v !== "{version().decode()}") {{ location.reload(); }}' in page
+    assert page.index("location.reload()") < page.index("</body>")
+    before = version()
+    assert served.deck.rebuild()
+    assert version() != before
+    before = version()
+    (served.source.parent / "index.rst").write_bytes(b"")
+    assert not served.deck.rebuild()
+    assert version() != before
+    assert served.request("GET", "/index.html")[2].count(b"location.reload()") == 1
+
+
+def test_200_connections_at_once_are_all_answered(tmp_path):
+    """socketserver's listen backlog of 5 left connections unanswered after
+    30 s; with 128, 200 clients starting at once all get their answer."""
+    running = Served(tmp_path)
+    start = threading.Barrier(200)
+    statuses: list[int] = []
+
+    def client():
+        start.wait()
+        statuses.append(running.request("GET", "/theme/deck.css")[0])
+
+    threads = [threading.Thread(target=client) for _ in range(200)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        running.close()
+    assert running.server.request_queue_size >= 128
+    assert statuses == [200] * 200
 
 
 def write(name: str, data: bytes):
@@ -278,7 +325,7 @@ def test_the_files_the_build_read_are_watched(tmp_path):
     talk = copy_talk(tmp_path)
     (tmp_path / "out").mkdir()
     built = slides.render(talk / "index.rst", tmp_path / "out")
-    checkpoints = {p.resolve() for p in (ROOT / "demos" / "checkpoints").glob("*.py")}
+    checkpoints = {p.resolve() for p in (ROOT / "demos" / "checkpoints").glob("step*.py")}
     assert checkpoints and checkpoints <= built.dependencies
     assert (ROOT / "flask-flags" / "flask_flags.py").resolve() in built.dependencies
     assert (talk / "theme" / "projector.css").resolve() in built.dependencies
@@ -286,25 +333,36 @@ def test_the_files_the_build_read_are_watched(tmp_path):
                    for path in built.dependencies)
     deck = present.Deck(talk / "index.rst", tmp_path / "work")
     deck.watched = set(built.dependencies)
-    assert deck.wants(str(ROOT / "demos" / "checkpoints" / "step03_snapshot.py"))
-    assert deck.wants(str(talk / "02_architecture.rst"))
-    assert not deck.wants(str(talk / ".02_architecture.rst.swp"))
-    assert not deck.wants(str(ROOT / "demos" / "cli.py"))
+    assert set(deck.folders()) >= {talk, talk / "theme", ROOT / "demos" / "checkpoints",
+                                   ROOT / "flask-flags"}
+
+    def wants(path: Path) -> bool:
+        return deck.wants(watchfiles.Change.modified, str(path))
+
+    assert wants(ROOT / "demos" / "checkpoints" / "step03_snapshot.py")
+    assert wants(ROOT / "demos" / "checkpoints" / "step09_new.py")
+    assert wants(talk / "02_architecture.rst")
+    assert not wants(talk / ".02_architecture.rst.swp")
+    assert not wants(talk / "02_architecture.rst~")
+    assert not wants(ROOT / "demos" / "cli.py")
 
 
 def test_a_system_that_will_not_watch_is_said_in_one_line(tmp_path, capsys,
                                                           monkeypatch):
-    from watchdog.observers import Observer
+    def refuse(*paths, **options):
+        raise OSError(28, "OS file watch limit reached")
 
-    def schedule(self, *args, **kwargs):
-        raise OSError(28, "inotify watch limit reached")
+    def pause():
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(Observer, "schedule", schedule)
+    monkeypatch.setattr(present.watchfiles, "watch", refuse)
+    monkeypatch.setattr(present.signal, "pause", pause)
     deck = present.Deck(small_deck(tmp_path / "talk"), tmp_path)
-    assert present.watch(deck, present.Changes()) is None
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C still stops it
+        present.watch(deck)
     assert capsys.readouterr().err == (
-        "present: cannot watch the deck's files (inotify watch limit reached): "
-        "still serving, without rebuilds\n")
+        "present: cannot watch the deck's files ([Errno 28] OS file watch limit "
+        "reached): serving without rebuilds\n")
 
 
 # --- end to end: python -m talk.tools.present on a copy of talk/ and demos/ -------
