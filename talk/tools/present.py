@@ -71,7 +71,7 @@ class Deck:
     def rebuild(self) -> bool:
         """Build into a new folder and serve it; True on success. On failure
         the last good build stays and ``error`` says why in one line."""
-        started, self.version = time.perf_counter(), self.version + 1
+        started = time.perf_counter()
         folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.workdir))
         try:
             result = slides.render(self.source, folder)
@@ -79,9 +79,11 @@ class Deck:
             shutil.rmtree(folder)
             self.error = str(exc) if isinstance(exc, ToolError) else \
                 f"{shown(self.source)}: {type(exc).__name__}: {exc}"
+            self.version += 1  # last: a page reloads to see what is set
             log(f"build FAILED: {self.error}")
             return False
         self.current, self.error, self.watched = folder, None, set(result.dependencies)
+        self.version += 1
         self.made.append(folder)
         while len(self.made) > 2:  # the one before may still be being read
             shutil.rmtree(self.made.pop(0))
