@@ -291,13 +291,17 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_a_broken_deck_stays_served_under_a_banner(served, case):
+def test_a_broken_deck_stays_served_under_a_banner(served, case, capsys):
     """make present shows what make slides says, file:line, over the last
     good deck."""
     change, where = BROKEN[case]
     change(served.source.parent)
+    capsys.readouterr()
     assert not served.deck.rebuild()
     assert where in served.deck.error
+    assert capsys.readouterr().err == f"present: build FAILED: {served.deck.error}\n"
+    assert slides.main([str(served.source), str(served.source.parent / "out")]) == 1
+    assert capsys.readouterr().err == f"slides: FAILED: {served.deck.error}\n"
     page = served.request("GET", "/")[2].decode()
     banner = re.search(r'<div id="present-build-error"[^>]*>(.*?)</div>', page)
     assert banner and html.escape(where) in banner.group(1)

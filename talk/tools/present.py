@@ -1,11 +1,10 @@
 """Serve the deck on a loopback address; rebuild it when a file it reads changes.
 
-``make present`` (hovercraft's serve mode binds 0.0.0.0 and stops rebuilding after
-an error). Each build is :func:`talk.tools.slides.render` into a new folder, served
-once complete; the page polls ``/__build__`` and reloads itself after a rebuild.
-A failed one shows the last good deck under a red banner with the error line.
-Exit status: 0 after Ctrl-C or SIGTERM; 1 if the first build fails or the address
-cannot be used or is not loopback; 2 a bad command line.
+``make present``. Each build is :func:`talk.tools.slides.render` into a new folder,
+served once complete; the page polls ``/__build__`` and reloads after a rebuild, or
+shows a failed one's error over the last good deck. Exit status: 0 after Ctrl-C or
+SIGTERM; 1 if the first build fails or the address is not a free loopback one; 2 a
+bad command line. (hovercraft's serve mode binds 0.0.0.0 and dies on an error.)
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import socket
 import sys
 import tempfile
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -62,16 +60,13 @@ class Deck:
 
     def __init__(self, source: Path, workdir: Path):
         self.source, self.workdir = Path(source).resolve(), Path(workdir)
-        self.current: Path | None = None
+        self.current: Path | None = None  # the folder served
         self.error: str | None = None
-        self.watched: set[Path] = {self.source}
-        self.made: list[Path] = []  # our good builds, oldest first
-        self.version = 0
+        self.watched, self.made, self.version = {self.source}, [], 0  # made: oldest first
 
     def rebuild(self) -> bool:
         """Build into a new folder and serve it; True on success. On failure
         the last good build stays and ``error`` says why in one line."""
-        started = time.perf_counter()
         folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.workdir))
         try:
             result = slides.render(self.source, folder)
@@ -87,7 +82,7 @@ class Deck:
         self.made.append(folder)
         while len(self.made) > 2:  # the one before may still be being read
             shutil.rmtree(self.made.pop(0))
-        log(f"built {result.steps} steps in {time.perf_counter() - started:.2f} s")
+        log(f"built {result.steps} steps")
         return True
 
     def folders(self) -> list[Path]:
@@ -103,10 +98,9 @@ class Deck:
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """The files of the current build and nothing else (GET and HEAD both
-    answer what send_head sends); a connection silent ``timeout`` s closes."""
+    """The current build's files only; GET and HEAD send what send_head does."""
 
-    timeout = 10.0
+    timeout = 10.0  # seconds a silent connection stays open
 
     def send_head(self):
         path, deck = urlsplit(self.path).path, self.server.deck
@@ -146,9 +140,8 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
-    """The built *deck* on *host*:*port*, not yet serving: IPv4 or IPv6, a
-    backlog of 128, a failed request said in one line. Raises ToolError if
-    *host* is not loopback or the address cannot be used."""
+    """The built *deck* on *host*:*port*, IPv4 or IPv6, not yet serving. Raises
+    ToolError if *host* is not loopback or the address cannot be used."""
 
     daemon_threads, request_queue_size = True, 128
 
@@ -197,18 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"port {args.port} is not in 0-65535")
-    if not args.source.is_file():
-        log(f"{shown(args.source)}: no such file")
-        return 1
-    for signum in (signal.SIGINT, signal.SIGTERM):  # also when in the background
-        signal.signal(signum, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="present-") as workdir:
         deck = Deck(args.source, Path(workdir))
         try:
+            if not args.source.is_file():
+                raise ToolError(f"{shown(args.source)}: no such file")
             server = Server(deck, args.host, args.port)
         except ToolError as exc:
             log(str(exc))
             return 1
+        for signum in (signal.SIGINT, signal.SIGTERM):  # also when in the background
+            signal.signal(signum, signal.default_int_handler)
         with server:
             if not deck.rebuild():
                 return 1
