@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import io
 import ipaddress
 import shutil
 import signal
@@ -21,7 +20,7 @@ import tempfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import watchfiles
 
@@ -74,16 +73,31 @@ class Deck:
             shutil.rmtree(folder)
             self.error = str(exc) if isinstance(exc, ToolError) else \
                 f"{shown(self.source)}: {type(exc).__name__}: {exc}"
-            self.version += 1  # last: a page reloads to see what is set
             log(f"build FAILED: {self.error}")
+            if self.current is not None:
+                self.publish(self.current)
             return False
-        self.current, self.error, self.watched = folder, None, set(result.dependencies)
-        self.version += 1
+        self.page = (folder / "index.html").read_text("utf-8")
+        self.error, self.watched = None, set(result.dependencies)
+        self.current = self.publish(folder)  # the switch: one assignment
         self.made.append(folder)
         while len(self.made) > 2:  # the one before may still be being read
             shutil.rmtree(self.made.pop(0))
         log(f"built {result.steps} steps")
         return True
+
+    def publish(self, folder: Path) -> Path:
+        """Give *folder* a new version: its ``index.html`` (the build's page, with
+        the banner if the last build failed and the reload script) and
+        ``__build__``, each replaced in one step."""
+        self.version += 1
+        banner = BANNER % html.escape(self.error) if self.error else ""
+        head, end, tail = self.page.rpartition("</body>")
+        page = f"{head}{banner}{RELOAD % self.version}{end}{tail}"
+        for name, text in (("index.html", page), ("__build__", str(self.version))):
+            (folder / ".present-new").write_text(text, "utf-8")
+            (folder / ".present-new").replace(folder / name)
+        return folder
 
     def folders(self) -> list[Path]:
         """The folders of the files the last good build read."""
@@ -98,31 +112,15 @@ class Deck:
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """The current build's files only; GET and HEAD send what send_head does."""
+    """The files of the current build, nothing else, uncached."""
 
     timeout = 10.0  # seconds a silent connection stays open
 
     def send_head(self):
-        path, deck = urlsplit(self.path).path, self.server.deck
-        self.directory = str(deck.current)  # one build for the whole request
+        self.directory = str(self.server.deck.current)  # one build per request
         if "\x00" in unquote(self.path):
             return self.send_error(400, "NUL byte in the path")
-        if path == "/__build__":
-            return self.send_bytes(str(deck.version).encode(), "text/plain")
-        if path not in ("/", "/index.html"):
-            return super().send_head()
-        page = Path(self.directory, "index.html").read_text("utf-8")
-        banner = BANNER % html.escape(deck.error) if deck.error else ""
-        head, end, tail = page.rpartition("</body>")
-        page = f"{head}{banner}{RELOAD % deck.version}{end}{tail}"
-        return self.send_bytes(page.encode(), "text/html; charset=utf-8")
-
-    def send_bytes(self, body: bytes, content_type: str) -> io.BytesIO:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
+        return super().send_head()
 
     def list_directory(self, path):
         return self.send_error(404, "No folder listings")
