@@ -33,7 +33,8 @@
       which the slides build writes from proposal.md's outline and loads
       before this file): {minutes, sections: [{number, title, minutes,
       start, first_step}]}, minutes as numbers, first_step 0-based. Within
-      a section the plan moves evenly from step to step. The clock counts
+      a section the plan moves evenly from step to step; within 30 s of it
+      shows as "on plan". The clock counts
       from when the console opened, as its timer does (R in the console
       restarts both). Without a plan the console is as impress.js makes it.
 
@@ -168,7 +169,9 @@
     document.addEventListener("impress:init", function (event) {
         api = event.detail.api;
         steps = Array.prototype.slice.call(event.target.querySelectorAll(".step"));
-        steps[steps.length - 1].classList.add("stop");
+        if (steps.length) {
+            steps[steps.length - 1].classList.add("stop");
+        }
         window.impress.addPreStepLeavePlugin(function (leave) {
             if (leave.detail.reason === "prev" && leave.target === steps[0]) {
                 return false;

@@ -61,6 +61,7 @@ class Deck:
         self.source, self.workdir = Path(source).resolve(), Path(workdir)
         self.current: Path | None = None  # the folder served
         self.error: str | None = None
+        self.page = ""  # the last good build's index.html as slides wrote it
         self.watched, self.made, self.version = {self.source}, [], 0  # made: oldest first
 
     def rebuild(self) -> bool:
