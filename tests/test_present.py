@@ -10,7 +10,6 @@ import html
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -183,7 +182,7 @@ def test_an_idle_connection_is_closed(served):
 
 def test_no_request_fails_while_rebuilds_swap_the_deck(served):
     """Requests in a loop while the deck is rebuilt again and again (at
-    least 10 rebuilds and 400 requests, at most 30 s): every one is 200."""
+    least 6 rebuilds and 300 requests, at most 30 s): every one is 200."""
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -196,13 +195,13 @@ def test_no_request_fails_while_rebuilds_swap_the_deck(served):
     thread.start()
     rebuilds, deadline = 0, time.monotonic() + 30
     try:
-        while (rebuilds < 10 or len(statuses) < 400) and time.monotonic() < deadline:
+        while (rebuilds < 6 or len(statuses) < 300) and time.monotonic() < deadline:
             assert served.deck.rebuild()
             rebuilds += 1
     finally:
         stop.set()
         thread.join(timeout=30)
-    assert rebuilds >= 10 and len(statuses) >= 400
+    assert rebuilds >= 6 and len(statuses) >= 300
     assert set(statuses) == {200}
     assert len(list(served.deck.workdir.iterdir())) == 2  # the current one and the one before
 
@@ -369,7 +368,7 @@ def test_a_system_that_will_not_watch_is_said_in_one_line(tmp_path, capsys,
         "reached): serving without rebuilds\n")
 
 
-# --- end to end: python -m talk.tools.present on a copy of talk/ and demos/ -------
+# --- end to end: python -m talk.tools.present on a copy of talk/ ---------------------
 
 class Process:
     """present in a subprocess; its stderr lines are collected."""
@@ -427,43 +426,28 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_serves_rebuilds_and_survives_a_broken_include(tmp_path):
+    """The module as `make present` runs it, on a copy of the talk (an
+    included demo changing is test_the_files_the_build_read_are_watched;
+    the page reloading itself, tests/test_stage_browser.py)."""
     talk = copy_talk(tmp_path)
-    for name in ("demos", "flask-flags"):  # real copies: the test edits one
-        (tmp_path / name).unlink()
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.
-                        ignore_patterns("__pycache__", "instance"))
     server = Process(talk)
     try:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", server.url)
-        first = server.get()
-        assert first.count('<div class="step ') >= 20
-        assert "theme/deck.js" in first
-
-        # An included demo file changes: the next reload shows it.
-        mark = len(server.lines)
-        edit(tmp_path / "demos" / "g_object.py",
-             "    return g._gdemo_visitor\n# [end:lazy]",
-             "    return g._gdemo_visitor  # edited while serving\n"
-             "# [end:lazy]")
-        server.wait_for(r"built \d+ steps", after=mark)
-        assert "edited while serving" in server.get()
+        assert server.get().count('<div class="step ') >= 20
 
         # A broken include: said on stderr and on the page; the server
         # stays up with the last good deck.
         mark = len(server.lines)
-        edit(talk / "02_architecture.rst", "# [start:lazy]",
-             "# [start:no-such-marker]")
+        edit(talk / "02_architecture.rst", "# [start:lazy]", "# [start:no-such-marker]")
         failed = server.wait_for(r"build FAILED", after=mark)
         assert re.search(r"02_architecture.rst:\d+: \(ERROR/3\)", failed)
         page = server.get()
         assert 'id="present-build-error"' in page and "02_architecture.rst" in page
-        assert "edited while serving" in page
-        assert server.process.poll() is None
+        assert page.count('<div class="step ') >= 20 and server.process.poll() is None
 
         # Fixing it rebuilds, and the banner goes.
         mark = len(server.lines)
-        edit(talk / "02_architecture.rst", "# [start:no-such-marker]",
-             "# [start:lazy]")
+        edit(talk / "02_architecture.rst", "# [start:no-such-marker]", "# [start:lazy]")
         server.wait_for(r"built \d+ steps", after=mark)
         assert "present-build-error" not in server.get()
     finally:
