@@ -348,6 +348,8 @@ def test_the_files_the_build_read_are_watched(tmp_path):
     assert not wants(talk / ".02_architecture.rst.swp")
     assert not wants(talk / "02_architecture.rst~")
     assert not wants(ROOT / "demos" / "cli.py")
+    runs = [path for path in built.dependencies if path.suffix == ".json"]
+    assert runs and wants(runs[0].parent / "9999_a_newer_run.json")  # make bench ran
 
 
 def test_a_system_that_will_not_watch_is_said_in_one_line(tmp_path, capsys,

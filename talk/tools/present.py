@@ -105,11 +105,14 @@ class Deck:
         return sorted({path.parent for path in self.watched if path.parent.is_dir()})
 
     def wants(self, change, path: str) -> bool:
-        """watchfiles filter: does this change to *path* call for a rebuild?"""
+        """watchfiles filter: does this change to *path* (in a folder of a
+        file the deck read) call for a rebuild? Yes for a file the deck read,
+        a slide file or checkpoint, or a benchmark run (.json)."""
         changed = Path(path).resolve()
         return IGNORED(change, path) and (changed in self.watched or (
             changed.suffix in DECK_SUFFIXES
-            and changed.parent in (self.source.parent, CHECKPOINTS)))
+            and changed.parent in (self.source.parent, CHECKPOINTS))
+            or changed.suffix == ".json")
 
 
 class Handler(SimpleHTTPRequestHandler):
