@@ -142,6 +142,21 @@ def without_date(headers: dict) -> dict:
     return {name: value for name, value in headers.items() if name != "Date"}
 
 
+def test_before_the_first_build_the_server_says_503(tmp_path):
+    deck = present.Deck(small_deck(tmp_path / "talk"), tmp_path)
+    with present.make_server(deck, "127.0.0.1", 0) as server:
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,))
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1])
+            connection.request("GET", "/")
+            assert connection.getresponse().status == 503
+            connection.close()
+        finally:
+            server.shutdown()
+            thread.join()
+
+
 def test_head_answers_as_get_does_with_and_without_the_banner(served):
     for broken in (False, True):
         if broken:

@@ -2,9 +2,11 @@
 
 ``make present``. Each build is :func:`talk.tools.slides.render` into a new folder,
 served once complete; the page polls ``/__build__`` and reloads after a rebuild, or
-shows a failed one's error over the last good deck. Exit status: 0 after Ctrl-C or
-SIGTERM; 1 if the first build fails or the address is not a free loopback one; 2 a
-bad command line. (hovercraft's serve mode binds 0.0.0.0 and dies on an error.)
+shows a failed one's error over the last good deck. Loopback hosts only; the build's
+files only (no folder listings, ``%00`` is 400, nothing cached, a silent connection
+closed after 10 s, a listen backlog of 128). Exit status: 0 after Ctrl-C or SIGTERM;
+1 if the first build fails or the address is not a free loopback one; 2 a bad
+command line. (hovercraft's serve mode binds 0.0.0.0 and dies on an error.)
 """
 
 from __future__ import annotations
@@ -121,9 +123,12 @@ class Handler(SimpleHTTPRequestHandler):
     timeout = 10.0  # seconds a silent connection stays open
 
     def send_head(self):
-        self.directory = str(self.server.deck.current)  # one build per request
+        folder = self.server.deck.current  # one build for the whole request
         if "\x00" in unquote(self.path):
             return self.send_error(400, "NUL byte in the path")
+        if folder is None:
+            return self.send_error(503, "The deck is being built: reload in a moment")
+        self.directory = str(folder)
         return super().send_head()
 
     def list_directory(self, path):
@@ -160,10 +165,11 @@ class Server(ThreadingHTTPServer):
                             f"{exc.strerror or exc}") from None
 
     def handle_error(self, request, client_address):  # one line, no traceback
-        log(f"a request failed: {sys.exc_info()[1]!r}")
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # not a client gone
+            log(f"a request failed: {sys.exc_info()[1]!r}")
 
 
-make_server = Server
+make_server = Server  # the name tests/test_browser.py knows
 
 
 def watch(deck: Deck) -> None:
@@ -204,17 +210,18 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):  # also when in the background
             signal.signal(signum, signal.default_int_handler)
         with server:
-            if not deck.rebuild():
-                return 1
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            host, port = server.server_address[:2]
-            log(f"serving http://{f'[{host}]' if ':' in host else host}:{port}/ "
-                "(the page reloads after each rebuild; Ctrl-C stops)")
             try:
+                if not deck.rebuild():
+                    return 1
+                host, port = server.server_address[:2]
+                log(f"serving http://{f'[{host}]' if ':' in host else host}:{port}/ "
+                    "(the page reloads after each rebuild; Ctrl-C stops)")
                 watch(deck)
             except KeyboardInterrupt:
                 log("stopped")
-            server.shutdown()
+            finally:
+                server.shutdown()
     return 0
 
 
