@@ -25,6 +25,7 @@ PLAN = {"minutes": 30, "sections": [
     {"number": 1, "title": "One", "minutes": 10.0, "start": 0.0, "first_step": 0},
     {"number": 2, "title": "Two", "minutes": 20.0, "start": 10.0, "first_step": 5}]}
 ACTIVE = "() => document.querySelector('#impress .step.active').id"
+CLOCK = "() => (document.querySelector('#talk-clock') || {}).textContent || ''"
 
 
 @pytest.fixture(scope="module")
@@ -68,25 +69,28 @@ def open_console(page):
 
 
 def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
+    """With the plan PLAN (in place of the build's own generated/talk-plan.js)
+    and a fake clock: time left, and ahead or behind the plan of the section."""
     context.clock.install()
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
-    context.add_init_script(f"window.talkPlan = {json.dumps(PLAN)};")
+    context.add_init_script(  # the deck's own `window.talkPlan = ...` is ignored
+        f"Object.defineProperty(window, 'talkPlan', {{get: () => ({json.dumps(PLAN)}),"
+        " set: () => {}});")
     page = deck.open_deck(context, built_deck)
     console = open_console(page)
-    clock = "() => document.querySelector('#talk-clock').textContent"
     context.clock.fast_forward("05:00")  # at the title, 5 minutes in
-    console.wait_for_function(f"({clock})().includes('behind')")
+    console.wait_for_function(f"({CLOCK})().includes('behind')")
     assert re.fullmatch(r"2[45]:\d\d left · section 1: [45]:\d\d behind",
-                        console.evaluate(clock))
+                        console.evaluate(CLOCK))
     # The last step: the plan is near 30 minutes there, this is 5 in.
     entered_after(page, ["End"])
-    console.wait_for_function(f"({clock})().includes('ahead')")
+    console.wait_for_function(f"({CLOCK})().includes('ahead')")
     assert re.fullmatch(r"2[45]:\d\d left · section 2: 2\d:\d\d ahead",
-                        console.evaluate(clock))
+                        console.evaluate(CLOCK))
     context.clock.fast_forward("30:00")  # past the talk's end
-    console.wait_for_function(f"({clock})().includes('over')")
-    assert re.fullmatch(r"[45]:\d\d over · section 2: .+", console.evaluate(clock))
+    console.wait_for_function(f"({CLOCK})().includes('over')")
+    assert re.fullmatch(r"[45]:\d\d over · section 2: .+", console.evaluate(CLOCK))
     # Home and End work in the console window as well.
     console.keyboard.press("Home")
     page.wait_for_function(f"({ACTIVE})() === {json.dumps(deck.step_ids(page)[0])}")
@@ -95,8 +99,9 @@ def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
 
 def test_keys_stop_at_both_ends_and_home_end_jump(context, built_deck):
     """Right, Space or PageDown on the last step stay there (no wrap to the
-    title); Left or PageUp on the first too; End and Home jump. With no
-    talk plan, the console opens as impress.js makes it, with no clock."""
+    title); Left or PageUp on the first too; End and Home jump. The console
+    follows the build's own plan (generated/talk-plan.js): at the last step,
+    its last section; a build without a plan shows no clock."""
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
     page = deck.open_deck(context, built_deck)
@@ -109,7 +114,13 @@ def test_keys_stop_at_both_ends_and_home_end_jump(context, built_deck):
     console = open_console(page)
     console.wait_for_function("() => document.querySelector('#timer')")
     entered_after(page, ["End"])
-    assert console.query_selector("#talk-clock") is None
+    plan = page.evaluate("window.talkPlan || null")
+    if plan is None:
+        assert console.query_selector("#talk-clock") is None
+    else:
+        last = f"section {plan['sections'][-1]['number']}: "
+        console.wait_for_function(f"({CLOCK})().includes({json.dumps(last)})")
+        assert re.fullmatch(rf"\d+:\d\d left · {last}.+", console.evaluate(CLOCK))
     assert errors == []
 
 
