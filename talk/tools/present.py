@@ -1,12 +1,12 @@
 """Serve the deck on a loopback address; rebuild it when a file it reads changes.
 
-``make present``. Each build is :func:`talk.tools.slides.render` into a new folder,
-served once complete; the page polls ``/__build__`` and reloads after a rebuild, or
-shows a failed one's error over the last good deck. Loopback hosts only; the build's
-files only (no folder listings, ``%00`` is 400, nothing cached, a silent connection
-closed after 10 s, a listen backlog of 128). Exit status: 0 after Ctrl-C or SIGTERM;
-1 if the first build fails or the address is not a free loopback one; 2 a bad
-command line. (hovercraft's serve mode binds 0.0.0.0 and dies on an error.)
+``make present`` (hovercraft's serve mode binds 0.0.0.0 and dies on an error). Each
+build is :func:`talk.tools.slides.render` into a new folder, served once complete; the
+page polls ``/__build__`` and reloads after a rebuild, or shows a failed one's error
+over the last good deck. The build's files only: no folder listings, ``%00`` is 400,
+no caching, a silent connection closed after 10 s, a backlog of 128. Exit status: 0
+after Ctrl-C or SIGTERM; 1 if the first build fails or the address is not a free
+loopback one; 2 a bad command line.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class Deck:
         self.current: Path | None = None  # the folder served
         self.error: str | None = None
         self.page = ""  # the last good build's index.html as slides wrote it
-        self.watched, self.made, self.version = {self.source}, [], 0  # made: oldest first
+        self.watched, self.folders = {self.source}, [self.source.parent]  # to watch
+        self.made, self.version = [], 0  # made: our good builds, oldest first
 
     def rebuild(self) -> bool:
         """Build into a new folder and serve it; True on success. On failure
@@ -82,6 +83,7 @@ class Deck:
             return False
         self.page = (folder / "index.html").read_text("utf-8")
         self.error, self.watched = None, set(result.dependencies)
+        self.folders = sorted({path.parent for path in self.watched if path.parent.is_dir()})
         self.current = self.publish(folder)  # the switch: one assignment
         self.made.append(folder)
         while len(self.made) > 2:  # the one before may still be being read
@@ -90,9 +92,7 @@ class Deck:
         return True
 
     def publish(self, folder: Path) -> Path:
-        """Give *folder* a new version: its ``index.html`` (the build's page, with
-        the banner if the last build failed and the reload script) and
-        ``__build__``, each replaced in one step."""
+        """Write *folder*'s index.html (page, banner, reload) and __build__ anew."""
         self.version += 1
         banner = BANNER % html.escape(self.error) if self.error else ""
         head, end, tail = self.page.rpartition("</body>")
@@ -102,14 +102,9 @@ class Deck:
             (folder / ".present-new").replace(folder / name)
         return folder
 
-    def folders(self) -> list[Path]:
-        """The folders of the files the last good build read."""
-        return sorted({path.parent for path in self.watched if path.parent.is_dir()})
-
     def wants(self, change, path: str) -> bool:
-        """watchfiles filter: does this change to *path* (in a folder of a
-        file the deck read) call for a rebuild? Yes for a file the deck read,
-        a slide file or checkpoint, or a benchmark run (.json)."""
+        """watchfiles filter: True for a file the deck read, a new slide file or
+        checkpoint, or a new benchmark run (.json), in the folders watched."""
         changed = Path(path).resolve()
         return IGNORED(change, path) and (changed in self.watched or (
             changed.suffix in DECK_SUFFIXES
@@ -175,12 +170,12 @@ make_server = Server  # the name tests/test_browser.py knows
 def watch(deck: Deck) -> None:
     """Rebuild *deck* on every change it wants, until KeyboardInterrupt."""
     while True:
-        folders = deck.folders()
+        folders = deck.folders
         try:
             for changes in watchfiles.watch(*folders, watch_filter=deck.wants,
                                             step=200, recursive=False):
                 log("changed: " + ", ".join(sorted(shown(p) for _, p in changes)))
-                if deck.rebuild() and deck.folders() != folders:
+                if deck.rebuild() and deck.folders != folders:
                     break  # a new include in another folder: watch it too
         except (OSError, RuntimeError) as exc:
             log(f"cannot watch the deck's files ({exc}): serving without rebuilds")
