@@ -52,7 +52,7 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt FORCE
 slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any docutils message fails it)
 	@$(PY) -m talk.tools.slides
 
-present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
+present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000): strict rebuild when talk/, a demo or a checkpoint changes; the page reloads itself
 	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
 rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm), live coding (the checkpoint diffs typed at 100 chars/min), demos; fails outside 20%
