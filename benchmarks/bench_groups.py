@@ -11,7 +11,9 @@ FLAG_ON = "flags: one is_active call in a request, flag on"
 FLAG_MISSING = "flags: one is_active call in a request, flag missing"
 FLAGS_SCALE = "flags: one request via app.wsgi_app, by flags configured"
 FLAG_TABLE = "flags: one request with Flask-SQLAlchemy (SQLite), one check"
+TURNING = ("turning point: one request, flags in a table (SQLite), "
+           "snapshot or kept in g")
 
 #: The order the report prints them in.
 ORDER = [TIMING, CLIENT, FLOOR, FLAGS_REQUEST, FLAG_ON, FLAG_MISSING,
-         FLAGS_SCALE, FLAG_TABLE]
+         FLAGS_SCALE, FLAG_TABLE, TURNING]

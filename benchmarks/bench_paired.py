@@ -153,23 +153,25 @@ class PairedRunner:
 
 
 def run_paired(benchmark, group: str, variants: Mapping[str, Variant],
-               mode: str = "call") -> PairedRunner:
-    """Run *variants* in interleaved rounds under the ``benchmark`` fixture
-    (its own stats time whole rounds) and store the per-round times in
-    ``extra_info["paired"]``, tagged with *group*.
+               mode: str = "call", rounds: int = ROUNDS, cycles: int = 10
+               ) -> PairedRunner:
+    """Run *variants* in *rounds* interleaved rounds (call mode: of
+    *cycles* cycles each) under the ``benchmark`` fixture (its own stats
+    time whole rounds) and store the per-round times in
+    ``extra_info["paired"]``, tagged with *group*. Slow variants (tens of
+    ms a call) take fewer rounds and cycles.
 
     With ``--benchmark-disable`` it runs one round of one call each.
     """
     names = "+".join(variants)
     benchmark.group = f"paired rounds: {group}"
-    runner = PairedRunner(variants, mode=mode)
-    rounds = 1
+    runner = PairedRunner(variants, mode=mode, cycles=cycles)
     if benchmark.disabled:
         runner.quick()
+        rounds = 1
     else:
         runner.calibrate()
-        runner.warm_up(WARMUP_ROUNDS)
-        rounds = ROUNDS
+        runner.warm_up(min(WARMUP_ROUNDS, rounds))
     benchmark.pedantic(runner.round, rounds=rounds)
     benchmark.extra_info["paired"] = {"group": group, "variants": names,
                                       **runner.result()}
