@@ -556,7 +556,8 @@ def turning_variants() -> dict[int, dict[str, Variant]]:
     config (FEATURE_FLAGS) and kept in the table (TABLE_FLAGS, ON_FLAG
     on): a request that checks no flag with answers kept in g (the
     baseline: no query), one that checks ON_FLAG that way (one query), and
-    one that checks it in the naive snapshot (*count* queries)."""
+    with the naive snapshot (*count* queries) one that checks no flag and
+    one that checks ON_FLAG."""
     by_count = {}
     for count in TURNING_COUNTS:
         flags = many_flags(count)
@@ -575,6 +576,9 @@ def turning_variants() -> dict[int, dict[str, Variant]]:
             Variant(f"lazy_one_{count}", f"{count} flags, kept in g: 1 "
                     "check", wsgi_call(lazy, "/bench/one"), extension="talk",
                     flags=count, checks=1, app=lazy),
+            Variant(f"naive_none_{count}", f"{count} flags, snapshot: no "
+                    "check", wsgi_call(naive, "/bench/none"),
+                    extension="naive", flags=count, app=naive),
             Variant(f"naive_one_{count}", f"{count} flags, snapshot: 1 "
                     "check", wsgi_call(naive, "/bench/one"),
                     extension="naive", flags=count, checks=1, app=naive),

@@ -162,7 +162,8 @@ def turning_variants():
 
 
 TURNING_NAMES = [(count, f"{kind}_{count}") for count in bv.TURNING_COUNTS
-                 for kind in ("lazy_none", "lazy_one", "naive_one")]
+                 for kind in ("lazy_none", "lazy_one", "naive_none",
+                              "naive_one")]
 
 
 @pytest.mark.parametrize("count, name", TURNING_NAMES,
@@ -188,6 +189,6 @@ def test_turning_point(benchmark, turning_variants, count, name):
 def test_paired_turning_point(benchmark, turning_variants, count):
     """Fewer rounds: the snapshot of 100 flags takes tens of ms."""
     runner = run_paired(benchmark, bv.TURNING, turning_variants[count],
-                        mode="call", rounds=100, cycles=2)
+                        mode="call", rounds=100, cycles=1)
     rounds = 1 if benchmark.disabled else 100
     assert {len(times) for times in runner.per_call.values()} == {rounds}

@@ -39,11 +39,14 @@ def fake_run(stamp="2026-01-01T00:00:00+00:00"):
         turning += [
             bench(TURNING, f"lazy_one_{n}", 700, extension="talk", flags=n,
                   checks=1, queries=1),
+            bench(TURNING, f"naive_none_{n}", naive, extension="naive",
+                  flags=n, checks=0, queries=n),
             bench(TURNING, f"naive_one_{n}", naive, extension="naive",
                   flags=n, checks=1, queries=n),
             paired(TURNING, f"lazy_none_{n}",
                    **{f"lazy_none_{n}": [400, 400, 400],
                       f"lazy_one_{n}": [700, 690, 710],
+                      f"naive_none_{n}": [naive - 5] * 3,
                       f"naive_one_{n}": [naive, naive - 10, naive + 10]})]
     return {
         "datetime": stamp,
@@ -209,11 +212,21 @@ def test_micro_shows_noise_as_about_zero_and_large_values_whole():
 def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
     text = report.turning_point(report.load_run(
         write_run(tmp_path / "0001_x.json")))
-    assert "10 queries, +3,000 µs" in text
-    assert "100 queries, +30,000 µs" in text
-    assert "1 query, +300 µs" in text and "0 queries" in text
-    assert "At 10 flags the snapshot costs 10× the time and 10× the queries" \
-        in text
+    lines = [line.strip() for line in text.splitlines()]
+    # by flags configured (10, 100): snapshot with no check, with one;
+    # answers kept in g with one, with none (the baseline)
+    assert lines[lines.index("* - flags configured"):][:15] == [
+        "* - flags configured", "- 10", "- 100",
+        "* - snapshot at ``request_started``, no flag checked",
+        "- 10 queries, +2,995 µs", "- 100 queries, +29,995 µs",
+        "* - snapshot at ``request_started``, one flag checked",
+        "- 10 queries, +3,000 µs", "- 100 queries, +30,000 µs",
+        "* - answers kept in ``g``, one flag checked",
+        "- 1 query, +300 µs", "- 1 query, +300 µs",
+        "* - answers kept in ``g``, no flag checked",
+        "- 0 queries", "- 0 queries"]
+    assert ("At 10 flags, one flag checked: the snapshot takes 10× the time "
+            "and 10× the queries") in text
     assert "request that checks no flag (400 µs)" in text
 
 
