@@ -402,39 +402,40 @@ def turning_point(run: Run) -> str:
             f"{run.source()}, SQLite in memory\n")
 
 
-#: The decision table: job, hook and where it is shown, and the (group,
-#: variant) its cost comes from: one request with it, minus the same
-#: request without it.
+#: The decision table: job, hook, and the (group, variant) each µs figure
+#: comes from: one request with the hook, minus the same request without.
 DECISIONS = [
-    ("change one view", "a decorator (demos/decorators.py)", TIMING,
-     "decorator"),
-    ("set up, change the response", "``before_request`` + "
-     "``after_request`` (demos/hooks.py)", TIMING, "hooks"),
-    ("set up, clean up (even after an error)", "``before_request`` + "
-     "``teardown_request`` (demos/hooks.py)", TIMING, "teardown"),
-    ("one part of the app", "a blueprint's ``before_request`` "
-     "(demos/sqlalchemy_hooks.py)", TIMING, "blueprint"),
-    ("listen to an app", "signals (demos/signals.py)", TIMING, "signals"),
-    ("per-request state", "``g``, lazily: one flag check (flask_flags)",
-     FLAGS_REQUEST, "talk_one"),
-    ("development insight", "debug toolbar, timer panel only "
-     "(demos/debugtoolbar.py)", TIMING, "toolbar"),
-    ("", "debug toolbar, its default panels", TIMING, "toolbar_default"),
+    ("change one view", "a decorator", [(TIMING, "decorator")]),
+    ("set up, respond", "``before_request``, ``after_request``",
+     [(TIMING, "hooks")]),
+    ("clean up, always", "``teardown_request``", [(TIMING, "teardown")]),
+    ("part of an app", "a blueprint's hooks", [(TIMING, "blueprint")]),
+    ("listen to an app", "signals", [(TIMING, "signals")]),
+    ("per-request state", "``g``, lazily: one flag check",
+     [(FLAGS_REQUEST, "talk_one")]),
+    ("development only", "toolbar: timer panel / default panels",
+     [(TIMING, "toolbar"), (TIMING, "toolbar_default")]),
 ]
+#: Where the hooks the table recommends are shown, said under it.
+DEMOS = ("demos/: decorators, hooks, sqlalchemy_hooks (blueprint), "
+         "signals, debugtoolbar")
 
 
 def decision_table(run: Run) -> str:
-    """Which hook for which job, the demo that shows it, and the µs it
-    adds to a request, beside the bare request's time."""
+    """Which hook for which job and the µs it adds to a request, the bare
+    request's time in the title, the run and the demos that show the hooks
+    below."""
     bare = next((r for r in run.groups.get(TIMING, []) if r.baseline), None)
     if bare is None:
         raise RunError(f"{run.path}: no bare request in {TIMING!r}")
-    rows = [["job", "hook (shown in)",
-             f"µs added to a {bare.typical * US:.0f} µs request"]]
-    for job, hook, group, variant in DECISIONS:
-        rows.append([job, hook, micro(run.row(group, name=variant).overhead)])
-    return _list_table(run.source(), rows, widths="30 50 20",
-                       css="figures decisions")
+    rows = [["job", "hook", "µs added"]]
+    for job, hook, sources in DECISIONS:
+        rows.append([job, hook, " / ".join(
+            micro(run.row(group, name=name).overhead)
+            for group, name in sources)])
+    return (_list_table(f"µs added to a {bare.typical * US:.0f} µs request",
+                        rows, widths="30 48 22", css="figures decisions")
+            + f"\n.. class:: source\n\n{run.source()}. Shown in {DEMOS}\n")
 
 
 def snapshot_cost(run: Run) -> str:
