@@ -1,7 +1,13 @@
-"""Names of the benchmark groups, shared by the benchmarks and report.py.
+"""Names of the benchmark groups, and the units, shared by the benchmarks
+and report.py.
 
 One group is one pytest-benchmark table: like compared with like.
 """
+
+#: Seconds -> microseconds (the report and the slides), and -> nanoseconds
+#: (the interleaved rounds saved in a run): the one place each is said.
+US = 1e6
+NS = 1e9
 
 TIMING = "timing: one request via app.wsgi_app"
 CLIENT = "timing: one request via the test client"

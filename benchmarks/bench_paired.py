@@ -32,6 +32,7 @@ from contextlib import nullcontext
 from math import ceil
 from time import perf_counter
 
+from benchmarks.bench_groups import NS
 from benchmarks.bench_variants import Variant
 
 #: Rounds per paired run, and rounds run first and thrown away.
@@ -108,7 +109,7 @@ class PairedRunner:
                                     if self.mode == "block" else None),
                 # one string per variant: whole ns, space-separated, so
                 # the saved JSON stays small (one line, not one per round)
-                "per_call_ns": {n: " ".join(str(round(t * 1e9)) for t in v)
+                "per_call_ns": {n: " ".join(str(round(t * NS)) for t in v)
                                 for n, v in self.per_call.items()}}
 
     def _call_round(self) -> None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.bench_groups import (FLAG_TABLE, FLAGS_REQUEST, FLAGS_SCALE,
-                                     ORDER, TIMING, TURNING)
+                                     NS, ORDER, TIMING, TURNING, US)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -47,8 +47,6 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 #: Runs of ``make bench`` not kept yet (untracked).
 NEW_RESULTS = ROOT / "build" / "bench-results"
-#: Seconds -> microseconds: the one place this is said.
-US = 1e6
 #: Seconds: a difference smaller than this either way shows as "≈ 0".
 NOISE = 0.5e-6
 
@@ -135,7 +133,7 @@ def paired_stats(per_call: dict[str, list[float]], baseline: str
 def per_call_seconds(run: dict) -> dict[str, list[float]]:
     """A paired run's per-round times: stored as strings of whole
     nanoseconds (``"66848 69579 ..."``), returned in seconds."""
-    return {name: [int(ns) * 1e-9 for ns in times.split()]
+    return {name: [int(ns) / NS for ns in times.split()]
             for name, times in run["per_call_ns"].items()}
 
 
