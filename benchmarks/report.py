@@ -374,11 +374,10 @@ def turning_point(run: Run) -> str:
                        "'make bench', keep and pin it")
     rows = [["flags configured"] + [f"{c:,}" for c in counts]]
     for label, extension, checks in (
-            ("snapshot at ``request_started``, no flag checked", "naive", 0),
-            ("snapshot at ``request_started``, one flag checked", "naive",
-             1),
-            ("answers kept in ``g``, one flag checked", "talk", 1),
-            ("answers kept in ``g``, no flag checked", "talk", 0)):
+            ("snapshot, no check", "naive", 0),
+            ("snapshot, one check", "naive", 1),
+            ("kept in ``g``, one check", "talk", 1),
+            ("kept in ``g``, no check", "talk", 0)):
         cells = []
         for count in counts:
             row = run.row(TURNING, extension=extension, flags=count,
@@ -390,14 +389,15 @@ def turning_point(run: Run) -> str:
     naive = run.row(TURNING, extension="naive", flags=first, checks=1)
     lazy = run.row(TURNING, extension="talk", flags=first, checks=1)
     bare = run.row(TURNING, extension="talk", flags=first, checks=0)
-    return (_list_table("One request; the flags are kept in a table", rows,
+    return (_list_table("One request, flags in a table: a snapshot at "
+                        "``request_started`` or answers kept in ``g``", rows,
                         css="figures turning-point")
-            + f"\n.. class:: figure-line\n\nAt {first} flags, one flag "
-            f"checked: the snapshot takes {naive.overhead / lazy.overhead:.0f}"
-            f"× the time and {naive.queries // max(lazy.queries, 1)}× the "
-            f"queries\n\n.. class:: source\n\nµs added to the request "
-            f"that checks no flag ({bare.typical * US:,.0f} µs). "
-            f"{run.source()}, SQLite in memory\n")
+            + f"\n.. class:: figure-line\n\nAt {first} flags and one check, "
+            f"the snapshot takes {naive.overhead / lazy.overhead:.0f}× the "
+            f"time, {naive.queries // max(lazy.queries, 1)}× the queries\n\n"
+            f".. class:: source\n\nµs added to the request that checks no "
+            f"flag ({bare.typical * US:,.0f} µs). {run.source()}, SQLite in "
+            "memory\n")
 
 
 #: The decision table: job, hook, and the (group, variant) each µs figure

@@ -217,16 +217,16 @@ def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
     # answers kept in g with one, with none (the baseline)
     assert lines[lines.index("* - flags configured"):][:15] == [
         "* - flags configured", "- 10", "- 100",
-        "* - snapshot at ``request_started``, no flag checked",
+        "* - snapshot, no check",
         "- 10 queries, +2,995 µs", "- 100 queries, +29,995 µs",
-        "* - snapshot at ``request_started``, one flag checked",
+        "* - snapshot, one check",
         "- 10 queries, +3,000 µs", "- 100 queries, +30,000 µs",
-        "* - answers kept in ``g``, one flag checked",
+        "* - kept in ``g``, one check",
         "- 1 query, +300 µs", "- 1 query, +300 µs",
-        "* - answers kept in ``g``, no flag checked",
+        "* - kept in ``g``, no check",
         "- 0 queries", "- 0 queries"]
-    assert ("At 10 flags, one flag checked: the snapshot takes 10× the time "
-            "and 10× the queries") in text
+    assert ("At 10 flags and one check, the snapshot takes 10× the time, "
+            "10× the queries") in text
     assert "request that checks no flag (400 µs)" in text
 
 
