@@ -13,13 +13,13 @@ to be committed; ``[figures] run = "NNNN"`` in ``talk/talk.toml`` pins the
 run the slides show. Without RUN.json the report reads the newest run (by
 the ``datetime`` pytest-benchmark stores) in either folder.
 
-The report has one table per benchmark group. For each variant: its time
-per call (the median of its interleaved rounds; ``*``: pytest-benchmark's
-median, the variant had no interleaved rounds), its ratio to the group's
-baseline and the microseconds it adds: the medians of the per-round ratios
-and differences against the baseline of the same round, with the IQR of
-the differences (``*``: from the two times shown). Where a variant checks
-flags, the cost per check; where it counted them, its SQL queries.
+The report has one table per benchmark group. A baseline shows its time
+per call (the median of its interleaved rounds). A variant shows the
+microseconds it adds: the median (and IQR) of its per-round differences to
+the baseline of the same round, or (``*``, no interleaved rounds) the
+difference of two times shown; its ratio to the baseline is computed from
+the figures printed, so they never disagree. Where a variant checks flags,
+the cost per check; where it counted them, its SQL queries.
 
 :func:`turning_point`, :func:`decision_table`, :func:`snapshot_cost` and
 :func:`table_cost` make the slides' reStructuredText from a :class:`Run`;
@@ -109,8 +109,8 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 def paired_stats(per_call: dict[str, list[float]], baseline: str
                  ) -> dict[str, dict[str, float]]:
     """Per variant: the median of its per-round times ("interleaved");
-    for all but *baseline* also the median ratio to the baseline and the
-    quartiles of the difference, round by round (seconds).
+    for all but *baseline* also the quartiles of its difference to the
+    baseline, round by round (seconds), and the baseline's name.
 
     Raises ValueError when a variant has a different number of rounds.
     """
@@ -123,10 +123,9 @@ def paired_stats(per_call: dict[str, list[float]], baseline: str
             raise ValueError(f"{name}: {len(times)} rounds, baseline "
                              f"{len(base)}")
         q1, median, q3 = quartiles([t - b for t, b in zip(times, base)])
-        ratio = statistics.median(t / b for t, b in zip(times, base))
         stats[name] = {"interleaved": statistics.median(times),
-                       "ratio": ratio, "overhead": median,
-                       "overhead_q1": q1, "overhead_q3": q3}
+                       "overhead": median, "overhead_q1": q1,
+                       "overhead_q3": q3, "baseline": baseline}
     return stats
 
 
@@ -173,10 +172,12 @@ def rows_by_group(data: dict) -> dict[str, list[Row]]:
             if row is base or row.baseline:  # of its own paired runs
                 row.ratio, row.overhead = 1.0, 0.0
             elif "overhead" in found:
-                for key in ("ratio", "overhead", "overhead_q1",
-                            "overhead_q3"):
+                for key in ("overhead", "overhead_q1", "overhead_q3"):
                     setattr(row, key, found[key])
                 row.paired = True
+                own = next((r for r in rows if r.name == found["baseline"]),
+                           base)  # the baseline of its rounds, as shown
+                row.ratio = 1 + row.overhead / own.typical
             else:  # from the medians the table shows
                 row.ratio = row.typical / base.typical
                 row.overhead = row.typical - base.typical
@@ -192,36 +193,40 @@ def _us(value: float | None, width: int, digits: int = 2) -> str:
 
 
 def format_table(groups: dict[str, list[Row]]) -> str:
-    """The text table, one block per group (µs)."""
+    """The text table, one block per group (µs). Every figure agrees with
+    the ones printed beside it: a variant timed in interleaved rounds
+    shows the µs it adds (and x base = 1 + added / its baseline's µs/call),
+    not a time of its own that could disagree with them."""
     lines = []
     for group, rows in groups.items():
         base = next((r for r in rows if r.baseline), None)
         lines.append(f"{group}" + (f"  (baseline: {base.label})"
                                    if base else ""))
-        lines.append(f"  {'variant':<40} {'µs/call':>9} {'x base':>7} "
-                     f"{'µs added':>9}  {'[IQR]':<18} {'/check':>7} "
+        lines.append(f"  {'variant':<40} {'µs/call':>9} {'µs added':>9}  "
+                     f"{'[IQR]':<18} {'x base':>7} {'/check':>7} "
                      f"{'queries':>7}")
         for row in rows:
-            timed = " " if row.interleaved is not None else "*"
+            shown = not row.paired
+            mark = "*" if shown and not row.baseline and base else " "
             ratio = f"{row.ratio:7.3f}" if row.ratio is not None else " " * 7
             spread = (f"[{row.overhead_q1 * US:.2f}, "
                       f"{row.overhead_q3 * US:.2f}]"
                       if row.overhead_q1 is not None else "")
-            mark = " " if row.paired or row.baseline or base is None else "*"
             per_check = _us(row.per_check, 7) if row.checks else " " * 7
             queries = f"{row.queries:7d}" if row.queries is not None else ""
+            time = _us(row.typical, 9) if shown else " " * 9
             lines.append(
-                f"  {row.label:<40} {_us(row.typical, 8)}{timed} {ratio} "
-                f"{_us(row.overhead, 8)}{mark}  {spread:<18} {per_check} "
-                f"{queries}".rstrip())
+                f"  {row.label:<40} {time} {_us(row.overhead, 8)}{mark}  "
+                f"{spread:<18} {ratio} {per_check} {queries}".rstrip())
         lines.append("")
     lines += [
-        "µs/call: median of the interleaved rounds (* pytest-benchmark's "
-        "median: not interleaved).",
-        "x base, µs added [IQR]: medians of the per-round ratios and "
-        "differences to the baseline of the",
-        "same round (* from the two µs/call shown). queries: SQL statements "
-        "per call (SQLAlchemy events).",
+        "µs/call: median of the interleaved rounds (of pytest-benchmark's "
+        "rounds, where none).",
+        "µs added [IQR]: median (quartiles) of the per-round differences to "
+        "the baseline of the same",
+        "round; * the difference of the two µs/call shown. x base: 1 + µs "
+        "added / the baseline's µs/call.",
+        "queries: SQL statements per call (SQLAlchemy events).",
     ]
     return "\n".join(lines)
 
