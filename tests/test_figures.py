@@ -246,4 +246,5 @@ def test_a_newer_run_is_said_in_one_line_and_not_used(tmp_path):
     said = [n for n in notices if "benchmark" in n]
     assert len(said) == 1 and run.name in said[0] and newer.name in said[0]
     assert run.path.resolve() in sources and newer not in sources
-    assert figures.newer_runs(run, report.RESULTS) == []
+    assert figures.run_notice(run, report.RESULTS) == (
+        f"benchmark figures from {run.name} (pinned in talk.toml)")

@@ -161,21 +161,20 @@ def pinned_run(path: Path = TALK_TOML, results: Path = RESULTS) -> Run:
         raise FigureError(str(exc)) from None
 
 
-def newer_runs(run: Run, *folders: Path) -> list[str]:
-    """One line when *folders* hold a run newer than *run*, else none."""
+def run_notice(run: Run, *folders: Path) -> str:
+    """One line naming *run*, and the newest run in *folders* if newer."""
     newer = [found for stamp, found in runs(*folders) if stamp > run.datetime]
-    if not newer:
-        return []
-    return [f"benchmark figures from {run.name} ({shown(run.path)}, pinned "
-            f"in talk.toml); a newer run exists: {shown(newer[-1])} "
-            "('make bench-keep', then pin it to use it)"]
+    return (f"benchmark figures from {run.name} (pinned in talk.toml)" + (
+        f"; a newer run exists: {shown(newer[-1])} ('make bench-keep', then "
+        "pin it to use it)" if newer else ""))
 
 
 def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
              new_results: Path = NEW_RESULTS) -> tuple[list[str], set[Path]]:
     """Write every generated file into *folder* (created). Returns the
-    notices (one line each: a value the slides leave out, a newer benchmark
-    run) and the files the figures were made from. Raises FigureError."""
+    notices (one line each: a value the slides leave out; the benchmark run
+    used, and a newer one) and the files the figures came from. Raises
+    FigureError."""
     folder.mkdir(parents=True, exist_ok=True)
     info, qr = talk_info(path), None
     if info.repository_url:
@@ -195,5 +194,6 @@ def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
         raise FigureError(str(exc)) from None
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    return (unknown(info, shown(path)) + newer_runs(run, results, new_results),
+    return (unknown(info, shown(path)) + [run_notice(run, results,
+                                                     new_results)],
             {Path(path).resolve(), EXTENSION.resolve(), run.path.resolve()})
