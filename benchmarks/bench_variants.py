@@ -1,9 +1,14 @@
 """The apps and calls the benchmarks measure (not talk material).
 
 Every *variant* serves the same small HTML page. The timing variants differ
-only in how they time the request and set an ``X-Runtime`` header (seconds);
-the flag variants differ in which extension answers the flag checks: the
-talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
+in the hook that times the request and sets an ``X-Runtime`` header
+(seconds; the teardown variant files the end time instead, a response being
+sent by then); the flag variants differ in which extension answers the
+flag checks: the talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
+The turning-point variants keep the flags in a table
+(demos/flags_sqlalchemy.py) and ask them either lazily (``flask_flags``)
+or in the live coding's naive snapshot (:class:`TableSnapshot`), and
+count the queries each request sends (:func:`count_queries`).
 
 A request is dispatched the light way: ``app.wsgi_app(environ,
 start_response)`` with an environ built once by werkzeug's
