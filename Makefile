@@ -19,7 +19,7 @@ DIST := flask-flags/dist
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help slides present rehearse pdf handout screenshots test bench dist matrix clean FORCE
+.PHONY: help slides present rehearse pdf handout screenshots test bench bench-keep dist matrix clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -52,7 +52,7 @@ $(STAMP): pyproject.toml flask-flags/pyproject.toml constraints.txt FORCE
 slides: $(STAMP) ## Build the deck into build/slides/index.html (strict: any docutils message fails it)
 	@$(PY) -m talk.tools.slides
 
-present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000), strict rebuild when talk/ or a demo changes
+present: $(STAMP) ## Serve the deck on 127.0.0.1 (PORT=8000): strict rebuild when talk/, a demo or a checkpoint changes; the page reloads itself
 	$(PY) -m talk.tools.present --host $(HOST) --port $(PORT) talk/index.rst
 
 rehearse: $(STAMP) ## Per section: planned minutes against notes (130 wpm), live coding (the checkpoint diffs typed at 100 chars/min), demos; fails outside 20%
@@ -87,15 +87,28 @@ TEST_WORKERS ?= 2
 test: $(STAMP) $(if $(HAVE_NPM),$(NPM_STAMP)) ## Run the test suite in parallel (benchmarks run once, untimed)
 	$(PY) -m pytest --benchmark-disable -n $(TEST_WORKERS) --dist loadscope
 
-bench: $(STAMP) ## Benchmark (~2.5 min): JSON in benchmarks/results/, table, benchmarks/chart.svg
+# make bench writes the run to build/bench-results/ (untracked) and leaves
+# every tracked file alone; make bench-keep copies it into benchmarks/results/
+# to commit, and talk/talk.toml's [figures] run pins the run the slides show.
+BENCH_LOG := build/bench.log
+
+bench: $(STAMP) ## Benchmark (~3 min): prints the report; the run goes to build/bench-results/, raw tables to build/bench.log
+	@mkdir -p build/bench-results
+	@echo "Benchmarking (~3 min; pytest-benchmark's own tables: $(BENCH_LOG))"
+	@run=build/bench-results/$$(date -u +%Y%m%dT%H%M%SZ).json; \
 	$(PY) -m pytest benchmarks -p no:randomly -q --benchmark-only \
-	  --benchmark-storage=benchmarks/results \
-	  --benchmark-save=$$(date -u +%Y%m%dT%H%M%SZ) \
+	  --benchmark-json=$$run \
 	  --benchmark-min-time=0.0002 --benchmark-max-time=1.0 \
 	  --benchmark-min-rounds=20 --benchmark-warmup=on \
 	  --benchmark-warmup-iterations=2000 --benchmark-disable-gc \
-	  --benchmark-sort=name --benchmark-columns=median,iqr,rounds,iterations
-	$(PY) -m benchmarks.report
+	  --benchmark-sort=name --benchmark-columns=median,iqr,rounds,iterations \
+	  > $(BENCH_LOG) 2>&1 \
+	  || { tail -n 20 $(BENCH_LOG); echo "benchmarks failed: see $(BENCH_LOG)"; exit 1; }; \
+	$(PY) -m benchmarks.report $$run && \
+	echo "saved: $$run (not kept: 'make bench-keep' copies it into benchmarks/results/)"
+
+bench-keep: $(STAMP) ## Keep the newest run of make bench in benchmarks/results/ (commit it, pin it in talk/talk.toml)
+	@$(PY) -m benchmarks.report --keep
 
 dist: $(STAMP) ## Build Flask-Flags's sdist and wheel into flask-flags/dist/, then twine check --strict
 	@rm -f $(DIST)/flask_flags-*.tar.gz $(DIST)/flask_flags-*.whl

@@ -32,6 +32,7 @@ from contextlib import nullcontext
 from math import ceil
 from time import perf_counter
 
+from benchmarks.bench_groups import NS
 from benchmarks.bench_variants import Variant
 
 #: Rounds per paired run, and rounds run first and thrown away.
@@ -108,7 +109,7 @@ class PairedRunner:
                                     if self.mode == "block" else None),
                 # one string per variant: whole ns, space-separated, so
                 # the saved JSON stays small (one line, not one per round)
-                "per_call_ns": {n: " ".join(str(round(t * 1e9)) for t in v)
+                "per_call_ns": {n: " ".join(str(round(t * NS)) for t in v)
                                 for n, v in self.per_call.items()}}
 
     def _call_round(self) -> None:
@@ -153,23 +154,25 @@ class PairedRunner:
 
 
 def run_paired(benchmark, group: str, variants: Mapping[str, Variant],
-               mode: str = "call") -> PairedRunner:
-    """Run *variants* in interleaved rounds under the ``benchmark`` fixture
-    (its own stats time whole rounds) and store the per-round times in
-    ``extra_info["paired"]``, tagged with *group*.
+               mode: str = "call", rounds: int = ROUNDS, cycles: int = 10
+               ) -> PairedRunner:
+    """Run *variants* in *rounds* interleaved rounds (call mode: of
+    *cycles* cycles each) under the ``benchmark`` fixture (its own stats
+    time whole rounds) and store the per-round times in
+    ``extra_info["paired"]``, tagged with *group*. Slow variants (tens of
+    ms a call) take fewer rounds and cycles.
 
     With ``--benchmark-disable`` it runs one round of one call each.
     """
     names = "+".join(variants)
     benchmark.group = f"paired rounds: {group}"
-    runner = PairedRunner(variants, mode=mode)
-    rounds = 1
+    runner = PairedRunner(variants, mode=mode, cycles=cycles)
     if benchmark.disabled:
         runner.quick()
+        rounds = 1
     else:
         runner.calibrate()
-        runner.warm_up(WARMUP_ROUNDS)
-        rounds = ROUNDS
+        runner.warm_up(min(WARMUP_ROUNDS, rounds))
     benchmark.pedantic(runner.round, rounds=rounds)
     benchmark.extra_info["paired"] = {"group": group, "variants": names,
                                       **runner.result()}

@@ -1,9 +1,14 @@
 """The apps and calls the benchmarks measure (not talk material).
 
 Every *variant* serves the same small HTML page. The timing variants differ
-only in how they time the request and set an ``X-Runtime`` header (seconds);
-the flag variants differ in which extension answers the flag checks: the
-talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
+in the hook that times the request and sets an ``X-Runtime`` header
+(seconds; the teardown variant files the end time instead, a response being
+sent by then); the flag variants differ in which extension answers the
+flag checks: the talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
+The turning-point variants keep the flags in a table
+(demos/flags_sqlalchemy.py) and ask them either lazily (``flask_flags``)
+or in the live coding's naive snapshot (:class:`TableSnapshot`), and
+count the queries each request sends (:func:`count_queries`).
 
 A request is dispatched the light way: ``app.wsgi_app(environ,
 start_response)`` with an environ built once by werkzeug's
@@ -16,24 +21,28 @@ from __future__ import annotations
 
 import importlib.util
 import secrets
+from collections import deque
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
 
 import flask_featureflags as ff06
-from flask import (Flask, Response, g, request, request_finished,
+from flask import (Blueprint, Flask, Response, g, request, request_finished,
                    request_started)
 from flask.ctx import RequestContext
 from flask_debugtoolbar import DebugToolbarExtension
+from sqlalchemy import event
 from werkzeug.test import EnvironBuilder
 
 from benchmarks.bench_groups import (  # noqa: F401
     CLIENT, FLAG_MISSING, FLAG_ON, FLAG_TABLE, FLAGS_REQUEST, FLAGS_SCALE,
-    FLOOR, TIMING)
+    FLOOR, TIMING, TURNING)
 import flask_flags as talk
+from demos import flags_sqlalchemy
+from demos.checkpoints import checkpoints
+from demos.sqlalchemy_hooks import db
 from demos.decorators import add_timing_information
 import demos.debugtoolbar  # noqa: F401  loads the toolbar's panels first
 
@@ -52,9 +61,12 @@ class Variant:
     """One measured thing: *call* runs it once.
 
     *context* is entered (untimed) around a batch of calls, e.g. to push a
-    request context; *setup* (untimed) runs before every call; *checks* is
-    the number of flag checks a call makes beyond its baseline's, so
-    per-check cost = overhead / checks; *app* is there for behaviour tests.
+    request context; *setup* (untimed) runs before every call; *app* is
+    there for behaviour tests. What the report finds rows by (never by
+    parsing *name*): *extension* (``"talk"``, ``"06"``, ``"naive"``: the
+    snapshot of the live coding, or None), *flags* (how many flags are
+    configured) and *checks* (flag checks a call makes beyond its
+    baseline's, so per-check cost = overhead / checks).
     """
 
     name: str
@@ -62,6 +74,8 @@ class Variant:
     call: Callable[[], object]
     setup: Callable[[], None] | None = None
     baseline: bool = False
+    extension: str | None = None
+    flags: int = 0
     checks: int = 0
     app: Flask | None = None
     context: Callable[[], AbstractContextManager] = field(
@@ -70,7 +84,8 @@ class Variant:
     def info(self) -> dict[str, object]:
         """What the report needs, stored in the JSON's extra_info."""
         return {"variant": self.name, "label": self.label,
-                "baseline": self.baseline, "checks": self.checks}
+                "baseline": self.baseline, "extension": self.extension,
+                "flags": self.flags, "checks": self.checks}
 
 
 def _ignore(status: str, headers: list, exc_info: object = None) -> None:
@@ -162,36 +177,84 @@ def _middleware_app() -> Flask:
     return app
 
 
-def _toolbar_app() -> Flask:
-    """Flask-DebugToolbar with only its timer panel; an after_request
-    registered before the toolbar runs after it and copies the panel's
-    time (ms) into X-Runtime (seconds)."""
+#: Flask-DebugToolbar's timer panel alone; None: the toolbar's own default
+#: panels (0.16: versions, timer, headers, request and config variables,
+#: templates, SQLAlchemy, logging, routes, profiler (off), g).
+TIMER_PANEL = ("flask_debugtoolbar.panels.timer.TimerDebugPanel",)
+
+
+def _toolbar_app(panels: tuple[str, ...] | None = TIMER_PANEL) -> Flask:
+    """Flask-DebugToolbar with *panels*; an after_request registered
+    before the toolbar runs after it and copies the timer panel's time
+    (ms) into X-Runtime (seconds)."""
+    config = {} if panels is None else {"DEBUG_TB_PANELS": panels}
     app = _app(page, DEBUG_TB_ENABLED=True, DEBUG_TB_INTERCEPT_REDIRECTS=False,
-               DEBUG_TB_PANELS=(
-                   "flask_debugtoolbar.panels.timer.TimerDebugPanel",))
+               **config)
 
     @app.after_request
     def copy_timer(response: Response) -> Response:
         toolbars = g.debug_toolbar.debug_toolbars_var.get()
         toolbar = toolbars[request._get_current_object()]
-        milliseconds = toolbar.panels[0].total_time
-        response.headers[HEADER] = f"{milliseconds / 1000:.6f}"
+        timer = next(p for p in toolbar.panels if p.name == "Timer")
+        response.headers[HEADER] = f"{timer.total_time / 1000:.6f}"
         return response
 
     DebugToolbarExtension(app)
     return app
 
 
+#: Where the teardown variant files the time each request ended.
+RUNTIMES = "bench_ended"
+
+
+def _teardown_app() -> Flask:
+    """One teardown_request, which runs even when the view raises (unlike
+    after_request): it files the time the request ended (perf_counter)."""
+    app = _app(page)
+    app.extensions[RUNTIMES] = deque(maxlen=10)
+
+    @app.teardown_request
+    def file_end(error: BaseException | None) -> None:
+        app.extensions[RUNTIMES].append(perf_counter())
+    return app
+
+
+def _blueprint_app() -> Flask:
+    """The hooks app's two hooks on a blueprint: they run for its views
+    only (the page is the blueprint's)."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_hex(32))
+    part = Blueprint("part", __name__)
+    part.add_url_rule("/", "page", page)
+
+    @part.before_request
+    def start_timer() -> None:
+        g._bench_started = perf_counter()
+
+    @part.after_request
+    def add_runtime(response: Response) -> Response:
+        runtime = perf_counter() - g._bench_started
+        response.headers[HEADER] = f"{runtime:.6f}"
+        return response
+    app.register_blueprint(part)
+    return app
+
+
 def timing_variants() -> dict[str, Variant]:
-    """The bare view and five ways to time it, dispatched via wsgi_app."""
+    """The bare view and the ways to time it, dispatched via wsgi_app."""
     apps = [
         ("bare", "bare view (no timing)", _app(page)),
         ("decorator", "@add_timing_information",
          _app(add_timing_information(page))),
         ("hooks", "before_request + after_request", _hooks_app()),
+        ("teardown", "teardown_request", _teardown_app()),
+        ("blueprint", "a blueprint's before/after_request",
+         _blueprint_app()),
         ("signals", "request_started + request_finished", _signals_app()),
         ("middleware", "WSGI middleware", _middleware_app()),
         ("toolbar", "Flask-DebugToolbar (timer panel)", _toolbar_app()),
+        ("toolbar_default", "Flask-DebugToolbar (default panels)",
+         _toolbar_app(None)),
     ]
     return {name: Variant(name, label, wsgi_call(app), app=app,
                           baseline=name == "bare")
@@ -268,13 +331,15 @@ def flag_request_variants() -> dict[str, Variant]:
     talk's extension and for 0.6."""
     bare = _app(page, FEATURE_FLAGS=dict(FLAGS))
     variants = {"bare": Variant("bare", "bare view, no extension",
-                                wsgi_call(bare), baseline=True, app=bare)}
+                                wsgi_call(bare), baseline=True,
+                                flags=len(FLAGS), app=bare)}
     for ext, mod, who in [("talk", talk, "talk"), ("06", ff06, "0.6")]:
         views = _views(mod)
         for case, label, checks in FLAG_CASES:
             app = _flags_app(ext, views[case])
             name = f"{ext}_{case}"
             variants[name] = Variant(name, f"{who}: {label}", wsgi_call(app),
+                                     extension=ext, flags=len(FLAGS),
                                      checks=checks, app=app)
     return variants
 
@@ -324,7 +389,8 @@ def flag_call_variants() -> dict[str, dict[str, Variant]]:
         mod = talk if ext == "talk" else ff06
         requests = _Requests(app)
         return Variant(name, label, lambda: mod.is_active(flag),
-                       baseline=baseline, app=app, context=requests.context,
+                       baseline=baseline, extension=ext, flags=len(FLAGS),
+                       checks=1, app=app, context=requests.context,
                        setup=requests.setup if first else None)
 
     return {
@@ -354,22 +420,18 @@ def many_flags(count: int) -> dict[str, bool]:
     return flags
 
 
-#: The live-coding checkpoints (demos/checkpoints/stepNN_*.py).
-CHECKPOINTS = Path(__file__).resolve().parents[1] / "demos" / "checkpoints"
-#: The checkpoint whose request_started receiver copies every flag into g:
-#: the talk's naive version, measured here.
-SNAPSHOT_CHECKPOINT = "step03_"
+#: The live-coding checkpoint whose request_started receiver copies every
+#: flag into g: the talk's naive version, measured here.
+SNAPSHOT_CHECKPOINT = 3
 
 
-def checkpoint(prefix: str) -> ModuleType:
-    """The checkpoint file ``demos/checkpoints/<prefix>*.py``, imported
-    under its own name (it defines a module-level ``app``). Raises
-    LookupError when there is not exactly one."""
-    found = sorted(CHECKPOINTS.glob(f"{prefix}*.py"))
-    if len(found) != 1:
-        raise LookupError(f"{CHECKPOINTS}: {len(found)} files {prefix}*.py")
+def checkpoint(number: int = SNAPSHOT_CHECKPOINT) -> ModuleType:
+    """The checkpoint file ``demos/checkpoints/stepNN_*.py`` number
+    *number*, imported under its own name (it defines a module-level
+    ``app``). Raises KeyError when there is no such checkpoint."""
+    path = checkpoints()[number]
     spec = importlib.util.spec_from_file_location(
-        f"checkpoint_{found[0].stem}", found[0])
+        f"checkpoint_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -380,14 +442,14 @@ def scale_variants() -> dict[int, dict[str, Variant]]:
     talk's extension and 0.6 with 0 and 1 check per request; and the naive
     snapshot of the live coding (a request_started receiver copying every
     flag into g) with no check."""
-    naive = checkpoint(SNAPSHOT_CHECKPOINT)
+    naive = checkpoint()
     by_count = {}
     for count in FLAG_COUNTS:
         flags = many_flags(count)
         bare = _app(page, FEATURE_FLAGS=dict(flags))
         variants = {f"bare_{count}": Variant(
             f"bare_{count}", f"{count:,} flags, no extension",
-            wsgi_call(bare), baseline=True, app=bare)}
+            wsgi_call(bare), baseline=True, flags=count, app=bare)}
         for ext, mod, who in [("talk", talk, "talk"), ("06", ff06, "0.6")]:
             for checks, view in [(0, page), (1, _views(mod)["one"])]:
                 app = _app(view, FEATURE_FLAGS=dict(flags))
@@ -395,45 +457,150 @@ def scale_variants() -> dict[int, dict[str, Variant]]:
                 name = f"{ext}_{count}_{checks}"
                 variants[name] = Variant(
                     name, f"{who}: {count:,} flags, {checks} check"
-                    + "s" * (checks != 1), wsgi_call(app), checks=checks,
-                    app=app)
+                    + "s" * (checks != 1), wsgi_call(app), extension=ext,
+                    flags=count, checks=checks, app=app)
         app = _app(page, FEATURE_FLAGS=dict(flags))
         request_started.connect(naive.take_snapshot, app, weak=False)
         variants[f"naive_{count}_0"] = Variant(
             f"naive_{count}_0", f"naive snapshot: {count:,} flags, 0 checks",
-            wsgi_call(app), app=app)
+            wsgi_call(app), extension="naive", flags=count, app=app)
         by_count[count] = variants
     return by_count
 
 
 # --- a flag kept in a database table ----------------------------------------
 
-def table_variants() -> dict[str, Variant]:
+def _table_app(views: dict[str, Callable[[], str]], **config: object
+               ) -> Flask:
     """The table-flags demo (demos/flags_sqlalchemy.py) on SQLite in
-    memory: a request that checks no flag (the baseline), one that checks
-    a flag kept in the table (one SELECT), and one that checks a config
-    flag; all three through Flask-SQLAlchemy's per-request teardown."""
-    from demos import flags_sqlalchemy
-
+    memory with *config*, plus ``/bench/none`` (the page) and
+    ``/bench/NAME`` for each of *views*; its table created and filled
+    (TABLE_FLAGS) by one request."""
     app = flags_sqlalchemy.create_app({
-        "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY":
-        secrets.token_hex(32)})
-    app.add_url_rule("/bench/none", "bench_none", page)
-    app.add_url_rule("/bench/table", "bench_table",
-                     lambda: PAGE.replace("Hello",
-                                          f"on={talk.is_active('labs')}"))
-    app.add_url_rule("/bench/config", "bench_config",
-                     lambda: PAGE.replace(
-                         "Hello", f"on={talk.is_active('dark_mode')}"))
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SECRET_KEY": secrets.token_hex(32), **config})
+    for name, view in {"none": page, **views}.items():
+        app.add_url_rule(f"/bench/{name}", f"bench_{name}", view)
     wsgi_call(app, "/flags")()  # creates and fills the table
-    return {
-        "table_none": Variant("table_none", "table flags app, no check",
-                              wsgi_call(app, "/bench/none"), baseline=True,
-                              app=app),
-        "table_flag": Variant("table_flag", "1 check of a table flag",
-                              wsgi_call(app, "/bench/table"), checks=1,
-                              app=app),
-        "config_flag": Variant("config_flag", "1 check of a config flag",
-                               wsgi_call(app, "/bench/config"), checks=1,
-                               app=app),
-    }
+    return app
+
+
+def _checks(name: str, is_active: Callable[[str], bool]) -> Callable[[], str]:
+    """A view that checks flag *name* once with *is_active*."""
+    def view() -> str:
+        return PAGE.replace("Hello", f"on={is_active(name)}")
+    return view
+
+
+def table_variants() -> dict[str, Variant]:
+    """The table-flags app: a request that checks no flag (the baseline),
+    one that checks a flag kept in the table (one SELECT), and one that
+    checks a config flag; all three through Flask-SQLAlchemy's
+    per-request teardown."""
+    app = _table_app({"table": _checks("labs", talk.is_active),
+                      "config": _checks("dark_mode", talk.is_active)})
+    flags = len(app.config["FEATURE_FLAGS"])
+    return {name: Variant(name, label, wsgi_call(app, path), app=app,
+                          baseline=checks == 0, extension="talk",
+                          flags=flags, checks=checks)
+            for name, label, path, checks in [
+                ("table_none", "table flags app, no check", "/bench/none", 0),
+                ("table_flag", "1 check of a table flag", "/bench/table", 1),
+                ("config_flag", "1 check of a config flag", "/bench/config",
+                 1)]}
+
+
+# --- the turning point: a snapshot with the table handler in the chain ------
+
+#: How many flags the app configures in the turning-point group.
+TURNING_COUNTS = (10, 100)
+
+
+class TableSnapshot:
+    """The live coding's naive snapshot (checkpoint 3: a request_started
+    receiver copies every flag into g) for an app whose flags also come
+    from a table: on every request, for every flag in FEATURE_FLAGS, it
+    asks the handlers in turn, as flask_flags does (True wins; False or
+    NoFeatureFlagFound: ask the next; StopCheckingFeatureFlags: off). With
+    the table handler after the config handler, each flag the config has
+    off costs one query, whether the request checks it or not."""
+
+    def __init__(self, app: Flask, handlers: list[Callable[[str], bool]]
+                 ) -> None:
+        self.handlers = list(handlers)
+        request_started.connect(self.take_snapshot, app, weak=False)
+
+    def take_snapshot(self, sender: Flask, **extra: object) -> None:
+        g.bench_flags = {name: self.ask(name)
+                         for name in sender.config["FEATURE_FLAGS"]}
+
+    def ask(self, name: str) -> bool:
+        for handler in self.handlers:
+            try:
+                if handler(name):
+                    return True
+            except talk.NoFeatureFlagFound:
+                continue
+            except talk.StopCheckingFeatureFlags:
+                return False
+        return False
+
+
+def snapshot_is_active(name: str) -> bool:
+    """The checkpoint's is_active: the snapshot's answer."""
+    return g.bench_flags.get(name, False)
+
+
+def turning_variants() -> dict[int, dict[str, Variant]]:
+    """Per flag count: the table-flags app with *count* flags, off in the
+    config (FEATURE_FLAGS) and kept in the table (TABLE_FLAGS, ON_FLAG
+    on): a request that checks no flag with answers kept in g (the
+    baseline: no query), one that checks ON_FLAG that way (one query), and
+    with the naive snapshot (*count* queries) one that checks no flag and
+    one that checks ON_FLAG."""
+    by_count = {}
+    for count in TURNING_COUNTS:
+        flags = many_flags(count)
+        config = {"FEATURE_FLAGS": dict.fromkeys(flags, False),
+                  "TABLE_FLAGS": flags}
+        lazy = _table_app({"one": _checks(ON_FLAG, talk.is_active)},
+                          **config)
+        naive = _table_app({"one": _checks(ON_FLAG, snapshot_is_active)},
+                           **config)
+        TableSnapshot(naive, [talk.AppConfigFlagHandler,
+                              flags_sqlalchemy.table_flag_handler])
+        variants = [
+            Variant(f"lazy_none_{count}", f"{count} flags, kept in g: no "
+                    "check", wsgi_call(lazy, "/bench/none"), baseline=True,
+                    extension="talk", flags=count, app=lazy),
+            Variant(f"lazy_one_{count}", f"{count} flags, kept in g: 1 "
+                    "check", wsgi_call(lazy, "/bench/one"), extension="talk",
+                    flags=count, checks=1, app=lazy),
+            Variant(f"naive_none_{count}", f"{count} flags, snapshot: no "
+                    "check", wsgi_call(naive, "/bench/none"),
+                    extension="naive", flags=count, app=naive),
+            Variant(f"naive_one_{count}", f"{count} flags, snapshot: 1 "
+                    "check", wsgi_call(naive, "/bench/one"),
+                    extension="naive", flags=count, checks=1, app=naive),
+        ]
+        by_count[count] = {v.name: v for v in variants}
+    return by_count
+
+
+def count_queries(variant: Variant) -> int:
+    """The SQL statements one call of *variant* sends to its app's
+    database, counted with SQLAlchemy's ``before_cursor_execute`` event on
+    the app's engine (listened to for that call only)."""
+    with variant.app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        variant.call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

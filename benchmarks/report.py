@@ -1,50 +1,65 @@
-"""Print the benchmark table and draw the slide's chart from saved results.
+"""The benchmark report, the runs kept, and the slides' tables.
 
 Usage::
 
-    python -m benchmarks.report [RESULTS.json] [--results DIR]
-                                [--chart SVG] [--no-chart]
+    python -m benchmarks.report [RUN.json]         # the report
+    python -m benchmarks.report --keep [RUN.json]  # keep a run
 
-Without RESULTS.json it reads the newest pytest-benchmark JSON under DIR
-(default ``benchmarks/results``; newest by the run's own ``datetime``). It
-prints one table per benchmark group: each variant's median and IQR (from
-pytest-benchmark, microseconds), its median in the interleaved rounds, its
-ratio to the group's baseline and its overhead in microseconds. Where the
-run has interleaved ("paired") rounds for a variant, ratio and overhead
-are the medians of the per-round ratios and differences against the
-baseline of the same round, with the IQR of the differences; otherwise
-(marked ``*``) they come from the two medians.
+``make bench`` writes each run to ``build/bench-results/STAMP.json``
+(untracked; pytest-benchmark's own tables go to ``build/bench.log``) and
+prints this report of it. ``make bench-keep`` copies the newest of them into
+``benchmarks/results/<machine>/NNNN_STAMP.json`` with the next free number,
+to be committed; ``[figures] run = "NNNN"`` in ``talk/talk.toml`` pins the
+run the slides show. Without RUN.json the report reads the newest run (by
+the ``datetime`` pytest-benchmark stores) in either folder.
 
-It also writes the chart (SVG, deterministic: fixed hash salt, text as
-paths, no date), from the interleaved medians, which share one machine
-state. The slides' figures come from the same rows, read at build time
-by talk.tools.figures.
+The report has one table per benchmark group. A baseline shows its time
+per call (the median of its interleaved rounds). A variant shows the
+microseconds it adds: the median (and IQR) of its per-round differences to
+the baseline of the same round, or (``*``, no interleaved rounds) the
+difference of two times shown; its ratio to the baseline is computed from
+the figures printed, so they never disagree. Where a variant checks flags,
+the cost per check; where it counted them, its SQL queries.
 
-Exit status: 0, or 1 when no results file is found.
+:func:`turning_point`, :func:`decision_table`, :func:`snapshot_cost` and
+:func:`table_cost` make the slides' reStructuredText from a :class:`Run`;
+``talk.tools.figures`` writes them into the build.
+
+Exit status: 0; 1 when no run is found or it cannot be read.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.bench_groups import (FLAG_MISSING, FLAG_ON, FLAGS_REQUEST,
-                                     FLAGS_SCALE, FLOOR, ORDER, TIMING)
+from benchmarks.bench_groups import (FLAG_TABLE, FLAGS_REQUEST, FLAGS_SCALE,
+                                     NS, ORDER, TIMING, TURNING, US)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+#: Runs kept (committed), one folder per machine.
 RESULTS = HERE / "results"
-CHART = HERE / "chart.svg"
-US = 1e6  # seconds -> microseconds
+#: Runs of ``make bench`` not kept yet (untracked).
+NEW_RESULTS = ROOT / "build" / "bench-results"
+#: Seconds: a difference smaller than this either way shows as "≈ 0".
+NOISE = 0.5e-6
+
+
+class RunError(ValueError):
+    """A run cannot be read or lacks a figure; the message names the file."""
 
 
 @dataclass
 class Row:
-    """One variant of one group; times in seconds."""
+    """One variant of one group; times in seconds. *extension*, *flags*,
+    *checks* and *queries* (per call, when counted) are the variant's own
+    metadata, stored by the benchmark."""
 
     group: str
     name: str
@@ -52,7 +67,10 @@ class Row:
     median: float
     iqr: float
     baseline: bool = False
+    extension: str | None = None
+    flags: int = 0
     checks: int = 0
+    queries: int | None = None
     ratio: float | None = None
     overhead: float | None = None
     overhead_q1: float | None = None
@@ -91,8 +109,8 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 def paired_stats(per_call: dict[str, list[float]], baseline: str
                  ) -> dict[str, dict[str, float]]:
     """Per variant: the median of its per-round times ("interleaved");
-    for all but *baseline* also the median ratio to the baseline and the
-    quartiles of the difference, round by round (seconds).
+    for all but *baseline* also the quartiles of its difference to the
+    baseline, round by round (seconds), and the baseline's name.
 
     Raises ValueError when a variant has a different number of rounds.
     """
@@ -105,17 +123,16 @@ def paired_stats(per_call: dict[str, list[float]], baseline: str
             raise ValueError(f"{name}: {len(times)} rounds, baseline "
                              f"{len(base)}")
         q1, median, q3 = quartiles([t - b for t, b in zip(times, base)])
-        ratio = statistics.median(t / b for t, b in zip(times, base))
         stats[name] = {"interleaved": statistics.median(times),
-                       "ratio": ratio, "overhead": median,
-                       "overhead_q1": q1, "overhead_q3": q3}
+                       "overhead": median, "overhead_q1": q1,
+                       "overhead_q3": q3, "baseline": baseline}
     return stats
 
 
 def per_call_seconds(run: dict) -> dict[str, list[float]]:
     """A paired run's per-round times: stored as strings of whole
     nanoseconds (``"66848 69579 ..."``), returned in seconds."""
-    return {name: [int(ns) * 1e-9 for ns in times.split()]
+    return {name: [int(ns) / NS for ns in times.split()]
             for name, times in run["per_call_ns"].items()}
 
 
@@ -143,7 +160,8 @@ def rows_by_group(data: dict) -> dict[str, list[Row]]:
             group=bench["group"], name=info["variant"], label=info["label"],
             median=stats["median"], iqr=stats["iqr"],
             baseline=bool(info.get("baseline")),
-            checks=int(info.get("checks", 0))))
+            extension=info.get("extension"), flags=int(info.get("flags", 0)),
+            checks=int(info.get("checks", 0)), queries=info.get("queries")))
     for group, rows in groups.items():
         base = next((r for r in rows if r.baseline), None)
         for row in rows:
@@ -154,13 +172,15 @@ def rows_by_group(data: dict) -> dict[str, list[Row]]:
             if row is base or row.baseline:  # of its own paired runs
                 row.ratio, row.overhead = 1.0, 0.0
             elif "overhead" in found:
-                for key in ("ratio", "overhead", "overhead_q1",
-                            "overhead_q3"):
+                for key in ("overhead", "overhead_q1", "overhead_q3"):
                     setattr(row, key, found[key])
                 row.paired = True
-            else:
-                row.ratio = row.median / base.median
-                row.overhead = row.median - base.median
+                own = next((r for r in rows if r.name == found["baseline"]),
+                           base)  # the baseline of its rounds, as shown
+                row.ratio = 1 + row.overhead / own.typical
+            else:  # from the medians the table shows
+                row.ratio = row.typical / base.typical
+                row.overhead = row.typical - base.typical
     order = {name: i for i, name in enumerate(ORDER)}
     return dict(sorted(groups.items(),
                        key=lambda item: (order.get(item[0], len(order)),
@@ -173,52 +193,141 @@ def _us(value: float | None, width: int, digits: int = 2) -> str:
 
 
 def format_table(groups: dict[str, list[Row]]) -> str:
-    """The text table, one block per group."""
+    """The text table, one block per group (µs). Every figure agrees with
+    the ones printed beside it: a variant timed in interleaved rounds
+    shows the µs it adds (and x base = 1 + added / its baseline's µs/call),
+    not a time of its own that could disagree with them."""
     lines = []
     for group, rows in groups.items():
         base = next((r for r in rows if r.baseline), None)
         lines.append(f"{group}" + (f"  (baseline: {base.label})"
                                    if base else ""))
-        lines.append(f"  {'variant':<38} {'median':>8} {'IQR':>7} "
-                     f"{'interl.':>8} {'x base':>7} {'overhead':>9}  "
-                     f"{'[IQR]':<16} {'/check':>6}")
+        lines.append(f"  {'variant':<40} {'µs/call':>9} {'µs added':>9}  "
+                     f"{'[IQR]':<18} {'x base':>7} {'/check':>7} "
+                     f"{'queries':>7}")
         for row in rows:
+            shown = not row.paired
+            mark = "*" if shown and not row.baseline and base else " "
             ratio = f"{row.ratio:7.3f}" if row.ratio is not None else " " * 7
             spread = (f"[{row.overhead_q1 * US:.2f}, "
                       f"{row.overhead_q3 * US:.2f}]"
                       if row.overhead_q1 is not None else "")
-            mark = " " if row.paired or row.baseline or base is None else "*"
-            per_check = _us(row.per_check, 6) if row.checks else ""
+            per_check = _us(row.per_check, 7) if row.checks else " " * 7
+            queries = f"{row.queries:7d}" if row.queries is not None else ""
+            time = _us(row.typical, 9) if shown else " " * 9
             lines.append(
-                f"  {row.label:<38} {_us(row.median, 8)} {_us(row.iqr, 7)} "
-                f"{_us(row.interleaved, 8)} {ratio} "
-                f"{_us(row.overhead, 8)}{mark}  {spread:<16} {per_check}"
-                .rstrip())
+                f"  {row.label:<40} {time} {_us(row.overhead, 8)}{mark}  "
+                f"{spread:<18} {ratio} {per_check} {queries}".rstrip())
         lines.append("")
     lines += [
-        "µs per call. median, IQR: pytest-benchmark, one variant after the "
-        "other.",
-        "interl.: median in the interleaved rounds; x base, overhead [IQR]: "
-        "medians of per-round",
-        "ratios and differences to the baseline of the same round; "
-        "* = not interleaved (from the medians).",
+        "µs/call: median of the interleaved rounds (of pytest-benchmark's "
+        "rounds, where none).",
+        "µs added [IQR]: median (quartiles) of the per-round differences to "
+        "the baseline of the same",
+        "round; * the difference of the two µs/call shown. x base: 1 + µs "
+        "added / the baseline's µs/call.",
+        "queries: SQL statements per call (SQLAlchemy events).",
     ]
     return "\n".join(lines)
 
 
-def newest(results: Path) -> Path:
-    """The results file of the latest run under *results* (by the
-    ``datetime`` pytest-benchmark stores). Raises FileNotFoundError."""
+# --- runs: read, found, kept --------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    """One benchmark run: its file, groups of rows, machine and date."""
+
+    path: Path
+    groups: dict[str, list[Row]]
+    machine: str
+    datetime: str
+
+    @property
+    def name(self) -> str:
+        """``run 0005`` (the number the file was kept under), or ``run
+        STAMP`` for a run not kept yet."""
+        return f"run {self.path.stem.split('_')[0]}"
+
+    def row(self, group: str, **meta: object) -> Row:
+        """The one row of *group* whose fields equal *meta* (e.g.
+        ``name="hooks"``, or ``extension="naive", flags=10, checks=1``),
+        with its overhead. Raises RunError naming the file."""
+        found = [r for r in self.groups.get(group, []) if all(
+            getattr(r, key) == value for key, value in meta.items())]
+        if len(found) != 1 or found[0].overhead is None:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in meta.items())
+            raise RunError(f"{self.path}: {len(found)} rows with {wanted} "
+                           f"in {group!r}: run 'make bench', keep and pin it")
+        return found[0]
+
+    def source(self) -> str:
+        return f"Medians, {self.name}, {self.machine}"
+
+
+def load_run(path: Path) -> Run:
+    """The run in the pytest-benchmark JSON *path*. Raises RunError, one
+    line naming the file, when it cannot be read or is not such a run."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return Run(Path(path), rows_by_group(data), machine(data),
+                   data["datetime"])
+    except OSError as exc:
+        raise RunError(f"{path}: cannot read it: {exc.strerror or exc}"
+                       ) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = type(exc).__name__ + (f": {exc}" if str(exc) else "")
+        raise RunError(f"{path}: not a pytest-benchmark run ({reason}): "
+                       "run 'make bench' again") from None
+
+
+def runs(*folders: Path) -> list[tuple[str, Path]]:
+    """``(datetime, path)`` of every readable run in *folders*, oldest
+    first; files that are not runs are left out."""
     found = []
-    for path in results.rglob("*.json"):
-        try:
-            stamp = json.loads(path.read_text(encoding="utf-8"))["datetime"]
-        except (ValueError, KeyError, TypeError):
-            continue
-        found.append((stamp, str(path), path))
+    for folder in folders:
+        for path in Path(folder).rglob("*.json"):
+            try:
+                stamp = json.loads(path.read_text(encoding="utf-8"))[
+                    "datetime"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            found.append((str(stamp), path))
+    return sorted(found)
+
+
+def newest(*folders: Path) -> Path:
+    """The run with the latest ``datetime`` in *folders*. Raises
+    FileNotFoundError when there is none."""
+    found = runs(*folders)
     if not found:
-        raise FileNotFoundError(f"no pytest-benchmark JSON under {results}")
-    return max(found)[2]
+        raise FileNotFoundError(
+            f"no pytest-benchmark run under {', '.join(map(str, folders))}")
+    return found[-1][1]
+
+
+def pinned(number: str, results: Path = RESULTS) -> Path:
+    """The kept run ``NNNN_*.json`` numbered *number* under *results*.
+    Raises RunError unless there is exactly one."""
+    found = sorted(Path(results).rglob(f"{number}_*.json"))
+    if len(found) != 1:
+        raise RunError(f"{results}: {len(found)} runs numbered {number!r}: "
+                       "pin one of benchmarks/results/*/NNNN_*.json")
+    return found[0]
+
+
+def keep(path: Path, results: Path = RESULTS) -> Path:
+    """Copy the run *path* into *results*/<machine folder> as
+    ``NNNN_<name>.json``, NNNN one more than the highest number there.
+    Returns the new file. Raises RunError for a file that is not a run."""
+    load_run(path)
+    numbers = [int(p.name[:4]) for p in Path(results).rglob("*.json")
+               if p.name[:4].isdigit()]
+    folder = next((p.parent for p in Path(results).rglob("*.json")),
+                  Path(results) / "Linux-CPython-3.11-64bit")
+    target = folder / f"{max(numbers, default=0) + 1:04d}_{Path(path).name}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    return target
 
 
 def machine(data: dict) -> str:
@@ -232,175 +341,166 @@ def machine(data: dict) -> str:
     return f"{brand}{cores}, {python}"
 
 
-def _row(groups: dict[str, list[Row]], group: str, name: str) -> Row | None:
-    return next((r for r in groups.get(group, []) if r.name == name), None)
+# --- the slides' tables (reStructuredText) ------------------------------------
+
+def micro(seconds: float) -> str:
+    """``+3.0``, ``+265`` (100 µs and more: whole µs), ``+1,234`` or
+    ``≈ 0`` (below NOISE), in microseconds."""
+    if abs(seconds) < NOISE:
+        return "≈ 0"
+    digits = 0 if abs(seconds) >= 100 / US else 1
+    return f"{seconds * US:+,.{digits}f}"
 
 
-def draw_chart(groups: dict[str, list[Row]], data: dict, path: Path) -> None:
-    """Write the three-panel SVG chart to *path*: what each way to time
-    a request adds (interleaved medians, IQR whiskers, the floor as a
-    line); the talk's is_active against 0.6; and what a request costs
-    with 10 to 10,000 flags configured. Deterministic: fixed hash salt,
-    text as paths, no date."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.hashsalt": "flask-extensions-talk",
-                         "svg.fonttype": "path", "font.size": 16,
-                         "axes.spines.top": False,
-                         "axes.spines.right": False})
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(17, 5.6))
-    _timing_panel(left, groups)
-    _flags_panel(middle, groups)
-    _scale_panel(right, groups)
-    fig.text(0.01, 0.015, f"medians; {machine(data)}", ha="left",
-             va="bottom", fontsize=15, color="#222222")
-    fig.tight_layout(rect=(0, 0.07, 1, 1), w_pad=2.5)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg", bbox_inches="tight", pad_inches=0.05,
-                metadata={"Date": None, "Title": "What does a hook cost?"})
-    plt.close(fig)
+def _list_table(title: str, rows: list[list[str]], widths: str = "",
+                css: str = "figures") -> str:
+    lines = [f".. list-table:: {title}", "   :header-rows: 1",
+             f"   :class: {css}"]
+    if widths:
+        lines.append(f"   :widths: {widths}")
+    lines.append("")
+    for row in rows:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    return "\n".join(lines) + "\n"
 
 
-def _timing_panel(ax, groups: dict[str, list[Row]]) -> None:
-    rows = [r for r in groups.get(TIMING, []) if not r.baseline
-            and r.overhead is not None]
-    rows.sort(key=lambda r: r.overhead, reverse=True)  # cheapest on top
-    light = [r for r in rows if r.name != "toolbar"] or rows
-    limit = max((r.overhead_q3 or r.overhead for r in light),
-                default=1e-6) * 1.5
-    for y, row in enumerate(rows):
-        colour = {"toolbar": "#b0b0b0", "decorator": "#1f77b4"}.get(
-            row.name, "#8fb3d6")
-        ax.barh(y, min(row.overhead, limit) * US, color=colour)
-        if row.overhead >= limit:
-            ax.text(limit * US * 0.98, y, f"{row.overhead * US:,.0f} µs →",
-                    va="center", ha="right", fontsize=17)
-            continue
-        right_end = row.overhead
-        if row.overhead_q1 is not None:
-            ax.errorbar(row.overhead * US, y, xerr=[
-                [(row.overhead - row.overhead_q1) * US],
-                [(row.overhead_q3 - row.overhead) * US]],
-                fmt="none", ecolor="#333333", capsize=3, lw=1)
-            right_end = max(right_end, row.overhead_q3)
-        ax.text((right_end + limit * 0.02) * US, y,
-                f"{row.overhead * US:.1f}", va="center", fontsize=17)
-    ax.set_yticks(range(len(rows)), [_short(r.label) for r in rows])
-    ax.set_xlim(0, limit * US)
-    floor = _row(groups, FLOOR, "floor")
-    if floor is not None:
-        ax.axvline(floor.median * US, color="#d62728", ls="--", lw=1.2)
-        ax.set_ylim(-0.6, len(rows) - 0.05)
-        ax.text(floor.median * US, len(rows) - 0.3,
-                f" floor {floor.median * US:.1f}", color="#d62728",
-                fontsize=15,
-                va="center")
-    bare = _row(groups, TIMING, "bare")
-    ax.set_title("Timing a request" + (
-        f" (bare: {bare.typical * US:.1f} µs)" if bare else ""), fontsize=17)
-    ax.set_xlabel("µs added per request (median, IQR)")
+def _queries(count: int | None) -> str:
+    return f"{count} quer{'y' if count == 1 else 'ies'}"
 
 
-#: (label, group, talk's variant, 0.6's variant, Row attribute)
-FLAG_CASES = [
-    ("first check", FLAG_ON, "talk_first", "06_on", "typical"),
-    ("same flag again", FLAG_ON, "talk_repeat", "06_on", "typical"),
-    ("missing flag", FLAG_MISSING, "talk_missing", "06_missing", "typical"),
-    ("per request,\nbefore any check", FLAGS_REQUEST, "talk_installed",
-     "06_installed", "overhead"),
+def turning_point(run: Run) -> str:
+    """The naive snapshot with the table handler in the chain against
+    answers kept in g: queries and µs added per request, by flags
+    configured (the TURNING group)."""
+    counts = sorted({r.flags for r in run.groups.get(TURNING, [])})
+    if not counts:
+        raise RunError(f"{run.path}: no {TURNING!r} group: run "
+                       "'make bench', keep and pin it")
+    rows = [["flags configured"] + [f"{c:,}" for c in counts]]
+    for label, extension, checks in (
+            ("snapshot, no check", "naive", 0),
+            ("snapshot, one check", "naive", 1),
+            ("kept in ``g``, one check", "talk", 1),
+            ("kept in ``g``, no check", "talk", 0)):
+        cells = []
+        for count in counts:
+            row = run.row(TURNING, extension=extension, flags=count,
+                          checks=checks)
+            cells.append(_queries(row.queries) + (
+                "" if row.baseline else f", {micro(row.overhead)} µs"))
+        rows.append([label] + cells)
+    first = counts[0]
+    naive = run.row(TURNING, extension="naive", flags=first, checks=1)
+    lazy = run.row(TURNING, extension="talk", flags=first, checks=1)
+    bare = run.row(TURNING, extension="talk", flags=first, checks=0)
+    return (_list_table("One request, flags in a table: a snapshot at "
+                        "``request_started`` or answers kept in ``g``", rows,
+                        css="figures turning-point")
+            + f"\n.. class:: figure-line\n\nAt {first} flags and one check, "
+            f"the snapshot takes {naive.overhead / lazy.overhead:.0f}× the "
+            f"time, {naive.queries // max(lazy.queries, 1)}× the queries\n\n"
+            f".. class:: source\n\nµs added to the request that checks no "
+            f"flag ({bare.typical * US:,.0f} µs). {run.source()}, SQLite in "
+            "memory\n")
+
+
+#: The decision table: job, hook, and the (group, variant) each µs figure
+#: comes from: one request with the hook, minus the same request without.
+DECISIONS = [
+    ("change one view", "a decorator", [(TIMING, "decorator")]),
+    ("set up, respond", "``before_request``, ``after_request``",
+     [(TIMING, "hooks")]),
+    ("clean up, always", "``teardown_request``", [(TIMING, "teardown")]),
+    ("part of an app", "a blueprint's hooks", [(TIMING, "blueprint")]),
+    ("listen to an app", "signals", [(TIMING, "signals")]),
+    ("per-request state", "``g``, lazily: one flag check",
+     [(FLAGS_REQUEST, "talk_one")]),
+    ("development only", "toolbar: timer panel / default panels",
+     [(TIMING, "toolbar"), (TIMING, "toolbar_default")]),
 ]
+#: Where the hooks the table recommends are shown, said under it.
+DEMOS = ("demos/: decorators, hooks, sqlalchemy_hooks (blueprint), "
+         "signals, debugtoolbar")
 
 
-def _flags_panel(ax, groups: dict[str, list[Row]]) -> None:
-    height = 0.38
-    top = 0.0
-    for y, (_, group, ours, theirs, attr) in enumerate(FLAG_CASES):
-        for offset, name, colour in ((-height / 2, ours, "#1f77b4"),
-                                     (height / 2, theirs, "#ff7f0e")):
-            row = _row(groups, group, name)
-            value = getattr(row, attr, None) if row else None
-            if value is None:
-                continue
-            top = max(top, value)
-            ax.barh(y + offset, max(value, 0) * US, height, color=colour)
-            ax.text(max(value, 0) * US, y + offset, f" {value * US:.1f}",
-                    va="center", fontsize=17)
-    ax.set_yticks(range(len(FLAG_CASES)), [c[0] for c in FLAG_CASES])
-    ax.set_xlim(0, top * US * 1.6 or 1)
-    ax.invert_yaxis()
-    ax.set_title("is_active, µs per call", fontsize=17)
-    ax.legend(handles=[
-        matplotlib_patch("#1f77b4", "talk"),
-        matplotlib_patch("#ff7f0e", "0.6")],
-        loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
-        handlelength=1.2, columnspacing=1.2,
-        frameon=False, fontsize=17)
+def decision_table(run: Run) -> str:
+    """Which hook for which job and the µs it adds to a request, the bare
+    request's time in the title, the run and the demos that show the hooks
+    below."""
+    bare = next((r for r in run.groups.get(TIMING, []) if r.baseline), None)
+    if bare is None:
+        raise RunError(f"{run.path}: no bare request in {TIMING!r}")
+    rows = [["job", "hook", "µs added"]]
+    for job, hook, sources in DECISIONS:
+        rows.append([job, hook, " / ".join(
+            micro(run.row(group, name=name).overhead)
+            for group, name in sources)])
+    return (_list_table(f"µs added to a {bare.typical * US:.0f} µs request",
+                        rows, widths="30 48 22", css="figures decisions")
+            + f"\n.. class:: source\n\n{run.source()}. Shown in {DEMOS}\n")
 
 
-def _scale_panel(ax, groups: dict[str, list[Row]]) -> None:
-    """Overhead per request against the bare app with as many flags: the
-    live coding's naive snapshot (no check), the talk's extension (0 and 1
-    check) and 0.6 (1 check), for each number of flags configured."""
-    counts = sorted({int(r.name.split("_")[1]) for r in
-                     groups.get(FLAGS_SCALE, []) if not r.baseline})
-    series = [("naive", 0, "#b0b0b0", "naive snapshot, 0 checks"),
-              ("talk", 0, "#9ec5e8", "talk, 0 checks"),
-              ("talk", 1, "#1f77b4", "talk, 1 check"),
-              ("06", 1, "#ff7f0e", "0.6, 1 check")]
-    width = 0.8 / len(series)
-    for i, (ext, checks, colour, _) in enumerate(series):
-        for x, count in enumerate(counts):
-            row = _row(groups, FLAGS_SCALE, f"{ext}_{count}_{checks}")
-            if row is None or row.overhead is None:
-                continue
-            ax.bar(x - 0.4 + width * (i + 0.5), row.overhead * US, width,
-                   color=colour)
-    ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xticks(range(len(counts)), [f"{c:,}" for c in counts],
-                  fontsize=14)
-    ax.set_xlabel("flags configured")
-    ax.set_title("µs per request, by flags", fontsize=17)
-    ax.legend(handles=[matplotlib_patch(colour, label)
-                       for _, _, colour, label in series], fontsize=13,
-              frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22),
-              ncol=2)
+def snapshot_cost(run: Run) -> str:
+    """The naive snapshot (config only) against answers kept in g and
+    0.6, by flags configured: µs added to a request that checks no flag."""
+    counts = sorted({r.flags for r in run.groups.get(FLAGS_SCALE, [])
+                     if r.extension == "naive"})
+    if not counts:
+        raise RunError(f"{run.path}: no naive snapshot rows: run "
+                       "'make bench', keep and pin it")
+    rows = [["flags configured"] + [f"{c:,}" for c in counts]]
+    for label, extension in (("snapshot at ``request_started``", "naive"),
+                             ("answers kept in ``g``", "talk"),
+                             ("Flask-FeatureFlags 0.6", "06")):
+        rows.append([label] + [micro(run.row(
+            FLAGS_SCALE, extension=extension, flags=count, checks=0
+        ).overhead) for count in counts])
+    table = _list_table("µs added to a request that checks no flag", rows)
+    return table + f"\n.. class:: source\n\n{run.source()}\n"
 
 
-def matplotlib_patch(colour: str, label: str):
-    from matplotlib.patches import Patch
-    return Patch(color=colour, label=label)
+def table_cost(run: Run) -> str:
+    """One flag checked from a table against one from the config."""
+    table = micro(run.row(FLAG_TABLE, name="table_flag").overhead)
+    config = micro(run.row(FLAG_TABLE, name="config_flag").overhead)
+    return (f".. class:: figure-line\n\nOne check per request: a table flag "
+            f"{table} µs (the request's first query), a config flag "
+            f"{config} µs\n\n"
+            f".. class:: source\n\n{run.source()}, SQLite in memory\n")
 
 
-def _short(label: str) -> str:
-    return {"Flask-DebugToolbar (timer panel)": "DebugToolbar timer",
-            "before_request + after_request": "before/after_request",
-            "request_started + request_finished": "request signals"}.get(
-                label, label)
+#: The generated files the slides include, and what makes each.
+SLIDE_TABLES = {"turning-point.txt": turning_point,
+                "decision-table.txt": decision_table,
+                "snapshot-cost.txt": snapshot_cost,
+                "table-cost.txt": table_cost}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("json", nargs="?", type=Path,
-                        help="a results file (default: the newest)")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    parser.add_argument("--chart", type=Path, default=CHART)
-    parser.add_argument("--no-chart", action="store_true",
-                        help="only print the table")
+                        help="a run (default: the newest)")
+    parser.add_argument("--keep", action="store_true",
+                        help=f"copy the run into {RESULTS} with the next "
+                        "number")
     args = parser.parse_args(argv)
     try:
-        path = args.json or newest(args.results)
-    except FileNotFoundError as exc:
-        print(f"report: {exc}; run 'make bench' first", file=sys.stderr)
+        path = args.json or newest(*((NEW_RESULTS,) if args.keep
+                                     else (NEW_RESULTS, RESULTS)))
+        run = load_run(path)
+        if args.keep:
+            kept = keep(path, RESULTS)
+            print(f"kept {path} as {kept}: commit it, and pin it in "
+                  f"talk/talk.toml: [figures] run = \"{kept.name[:4]}\"")
+            return 0
+    except (FileNotFoundError, RunError) as exc:
+        print(f"report: {exc}; run 'make bench' first"
+              if isinstance(exc, FileNotFoundError) else f"report: {exc}",
+              file=sys.stderr)
         return 1
-    data = json.loads(path.read_text(encoding="utf-8"))
-    groups = rows_by_group(data)
-    print(f"{path} ({data.get('datetime', '?')}; {machine(data)})\n")
-    print(format_table(groups))
-    if not args.no_chart:
-        draw_chart(groups, data, args.chart)
-        print(f"\nchart: {args.chart}")
+    print(f"{path} ({run.datetime}; {run.machine})\n")
+    print(format_table(run.groups))
     return 0
 
 

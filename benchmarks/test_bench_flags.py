@@ -11,11 +11,14 @@ import pytest
 from benchmarks import bench_variants as bv
 from benchmarks.bench_paired import ROUNDS, run_paired
 
-REQUEST_NAMES = ["bare"] + [f"{ext}_{case}" for ext in ("talk", "06")
-                            for case, _, _ in bv.FLAG_CASES]
-EXPECTED_TEXT = {"bare": "Hello", "installed": "Hello", "one": "on=True",
-                 "hundred": f"count={bv.HUNDRED}", "missing": "on=False",
-                 "view": "Hello"}
+CASE_TEXT = {"installed": "Hello", "one": "on=True",
+             "hundred": f"count={bv.HUNDRED}", "missing": "on=False",
+             "view": "Hello"}
+#: Each request variant's name and the text its page holds.
+EXPECTED_TEXT = {"bare": "Hello", **{
+    f"{ext}_{case}": CASE_TEXT[case] for ext in ("talk", "06")
+    for case, _, _ in bv.FLAG_CASES}}
+REQUEST_NAMES = list(EXPECTED_TEXT)
 CALL_GROUPS = {bv.FLAG_ON: True, bv.FLAG_MISSING: False}
 
 
@@ -37,8 +40,7 @@ def test_flag_request(benchmark, request_variants, name):
     benchmark(variant.call)
     response = variant.app.test_client().get("/")
     assert response.status_code == 200
-    case = name.partition("_")[2] or name
-    assert EXPECTED_TEXT[case] in response.get_data(as_text=True)
+    assert EXPECTED_TEXT[name] in response.get_data(as_text=True)
 
 
 #: Rounds of one call each for the is_active benchmarks (each round has
@@ -49,7 +51,8 @@ CALL_ROUNDS, CALL_WARMUP = 20_000, 2_000
 @pytest.mark.parametrize("name", ["06_on", "talk_first", "talk_repeat",
                                   "06_missing", "talk_missing"])
 def test_flag_call(benchmark, call_variants, name):
-    group = bv.FLAG_MISSING if "missing" in name else bv.FLAG_ON
+    group = next(g for g, variants in call_variants.items()
+                 if name in variants)
     variant = call_variants[group][name]
     benchmark.group = group
     benchmark.extra_info.update(variant.info())
@@ -148,4 +151,44 @@ def test_paired_flag_table(benchmark, table_variants):
     runner = run_paired(benchmark, bv.FLAG_TABLE, table_variants,
                         mode="call")
     rounds = 1 if benchmark.disabled else ROUNDS
+    assert {len(times) for times in runner.per_call.values()} == {rounds}
+
+
+# --- the turning point: the naive snapshot with the table handler ----------
+
+@pytest.fixture(scope="module")
+def turning_variants():
+    return bv.turning_variants()
+
+
+TURNING_NAMES = [(count, f"{kind}_{count}") for count in bv.TURNING_COUNTS
+                 for kind in ("lazy_none", "lazy_one", "naive_none",
+                              "naive_one")]
+
+
+@pytest.mark.parametrize("count, name", TURNING_NAMES,
+                         ids=[name for _, name in TURNING_NAMES])
+def test_turning_point(benchmark, turning_variants, count, name):
+    """Queries per request (SQLAlchemy events): the snapshot sends one per
+    flag configured, answers kept in g one per flag checked."""
+    variant = turning_variants[count][name]
+    queries = bv.count_queries(variant)
+    benchmark.group = bv.TURNING
+    benchmark.extra_info.update(variant.info(), queries=queries)
+    benchmark(variant.call)
+    assert queries == (count if variant.extension == "naive"
+                       else variant.checks)
+    path = "/bench/one" if variant.checks else "/bench/none"
+    response = variant.app.test_client().get(path)
+    assert response.status_code == 200
+    assert ("on=True" if variant.checks else "Hello") in response.get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("count", bv.TURNING_COUNTS)
+def test_paired_turning_point(benchmark, turning_variants, count):
+    """Fewer rounds: the snapshot of 100 flags takes tens of ms."""
+    runner = run_paired(benchmark, bv.TURNING, turning_variants[count],
+                        mode="call", rounds=100, cycles=1)
+    rounds = 1 if benchmark.disabled else 100
     assert {len(times) for times in runner.per_call.values()} == {rounds}

@@ -11,8 +11,8 @@ import pytest
 from benchmarks import bench_variants as bv
 from benchmarks.bench_paired import ROUNDS, run_paired
 
-TIMING_NAMES = ["bare", "decorator", "hooks", "signals", "middleware",
-                "toolbar"]
+TIMING_NAMES = ["bare", "decorator", "hooks", "teardown", "blueprint",
+                "signals", "middleware", "toolbar", "toolbar_default"]
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +27,20 @@ def client_variants():
 
 def assert_timed(variant: bv.Variant) -> None:
     """A GET / through the full app answers the page, with X-Runtime in
-    seconds unless it is the bare view."""
+    seconds, none for the bare view; the teardown variant files the time
+    the request ended instead."""
+    filed = variant.app.extensions.get(bv.RUNTIMES)
+    before = len(filed) if filed is not None else None
     response = variant.app.test_client().get("/")
     assert response.status_code == 200
     assert "Hello" in response.get_data(as_text=True)
-    if variant.baseline:
+    if variant.baseline or filed is not None:
         assert bv.HEADER not in response.headers
     else:
         assert 0 <= float(response.headers[bv.HEADER]) < 10
+    if filed is not None:
+        assert len(filed) == min(before + 1, filed.maxlen)
+        assert filed[-1] > 0
 
 
 @pytest.mark.parametrize("name", TIMING_NAMES)
@@ -64,22 +70,25 @@ def test_floor(benchmark):
     assert 0 <= float(response.headers[bv.HEADER]) < 1
 
 
-#: Paired runs: (group, variant names). The toolbar's template rendering
-#: slows whatever request runs next, so it takes turns with the bare view
-#: only, not with the light variants.
+#: Paired runs: (group, variant names, rounds, cycles). The toolbar's
+#: template rendering slows whatever request runs next, so it takes turns
+#: with the bare view only, not with the light variants; with its default
+#: panels (~50-100 ms a request) it takes fewer rounds.
 PAIRED = {
-    "light": (bv.TIMING, ["bare", "decorator", "hooks", "signals",
-                          "middleware"]),
-    "toolbar": (bv.TIMING, ["bare", "toolbar"]),
-    "client": (bv.CLIENT, ["bare", "decorator"]),
+    "light": (bv.TIMING, ["bare", "decorator", "hooks", "teardown",
+                          "blueprint", "signals", "middleware"], ROUNDS, 10),
+    "toolbar": (bv.TIMING, ["bare", "toolbar"], ROUNDS, 10),
+    "toolbar_default": (bv.TIMING, ["bare", "toolbar_default"], 40, 1),
+    "client": (bv.CLIENT, ["bare", "decorator"], ROUNDS, 10),
 }
 
 
 @pytest.mark.parametrize("run", sorted(PAIRED))
 def test_paired_timing(benchmark, timing, client_variants, run):
-    group, names = PAIRED[run]
+    group, names, rounds, cycles = PAIRED[run]
     variants = timing if group == bv.TIMING else client_variants
-    runner = run_paired(benchmark, group, {n: variants[n] for n in names})
-    rounds = 1 if benchmark.disabled else ROUNDS
+    runner = run_paired(benchmark, group, {n: variants[n] for n in names},
+                        rounds=rounds, cycles=cycles)
+    rounds = 1 if benchmark.disabled else rounds
     assert {len(times) for times in runner.per_call.values()} == {rounds}
     assert all(t > 0 for times in runner.per_call.values() for t in times)

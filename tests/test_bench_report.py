@@ -1,5 +1,5 @@
-"""benchmarks/report.py: the table's ratios and overheads, the newest-run
-choice, and a deterministic chart, on a small hand-made results file."""
+"""benchmarks/report.py: the table's ratios and overheads, runs read, found
+and kept, and the slides' tables, on small hand-made runs."""
 
 from __future__ import annotations
 
@@ -7,53 +7,66 @@ import json
 
 import pytest
 
-from benchmarks import report as bench_report
-from talk.tools._common import ROOT
+from benchmarks import report
+from benchmarks.bench_groups import (FLAG_ON, FLAGS_REQUEST, FLOOR, TIMING,
+                                     TURNING)
 
-BENCH = ROOT / "benchmarks"
-US = 1e-6
-
-
-@pytest.fixture
-def report():
-    """benchmarks/report.py, the module."""
-    return bench_report
+MICRO = 1 / report.US  # one microsecond, in seconds
 
 
-def bench(group, name, median, iqr=1 * US, baseline=False, checks=0,
-          label=None):
+def bench(group, name, median, baseline=False, label=None, **meta):
     return {"group": group, "name": f"test_x[{name}]",
             "extra_info": {"variant": name, "label": label or name,
-                           "baseline": baseline, "checks": checks},
-            "stats": {"median": median, "iqr": iqr}}
+                           "baseline": baseline, **meta},
+            "stats": {"median": median * MICRO, "iqr": 1 * MICRO}}
 
 
-def fake_run(report, stamp="2026-01-01T00:00:00+00:00"):
-    g = report
+def paired(group, baseline, **per_call_us):
+    """A paired run: per variant, its per-round times in µs."""
+    return {"group": f"paired rounds: {group}", "name": "test_paired",
+            "stats": {"median": 1.0, "iqr": 0.1},
+            "extra_info": {"paired": {
+                "group": group, "baseline": baseline,
+                "per_call_ns": {name: " ".join(str(t * 1000) for t in times)
+                                for name, times in per_call_us.items()}}}}
+
+
+def fake_run(stamp="2026-01-01T00:00:00+00:00"):
+    turning = [bench(TURNING, f"lazy_none_{n}", 400, baseline=True,
+                     extension="talk", flags=n, checks=0, queries=0)
+               for n in (10, 100)]
+    for n, naive in ((10, 3400), (100, 30400)):
+        turning += [
+            bench(TURNING, f"lazy_one_{n}", 700, extension="talk", flags=n,
+                  checks=1, queries=1),
+            bench(TURNING, f"naive_none_{n}", naive, extension="naive",
+                  flags=n, checks=0, queries=n),
+            bench(TURNING, f"naive_one_{n}", naive, extension="naive",
+                  flags=n, checks=1, queries=n),
+            paired(TURNING, f"lazy_none_{n}",
+                   **{f"lazy_none_{n}": [400, 400, 400],
+                      f"lazy_one_{n}": [700, 690, 710],
+                      f"naive_none_{n}": [naive - 5] * 3,
+                      f"naive_one_{n}": [naive, naive - 10, naive + 10]})]
     return {
         "datetime": stamp,
         "machine_info": {"python_implementation": "CPython",
                          "python_version": "3.11.7",
                          "cpu": {"brand_raw": "AMD EPYC", "count": 2}},
         "benchmarks": [
-            bench(g.TIMING, "bare", 50 * US, baseline=True,
-                  label="bare view"),
-            bench(g.TIMING, "decorator", 52 * US,
-                  label="@add_timing_information"),
-            bench(g.TIMING, "toolbar", 150 * US,
+            bench(TIMING, "bare", 50, baseline=True, label="bare view"),
+            bench(TIMING, "decorator", 52, label="@add_timing_information"),
+            bench(TIMING, "toolbar", 150,
                   label="Flask-DebugToolbar (timer panel)"),
-            bench(g.FLOOR, "floor", 1.5 * US, label="floor"),
-            bench(g.FLAGS_REQUEST, "bare", 60 * US, baseline=True),
-            bench(g.FLAGS_REQUEST, "talk_hundred", 180 * US, checks=100),
-            bench(g.FLAG_ON, "06_on", 3 * US, baseline=True),
-            bench(g.FLAG_ON, "talk_first", 1.5 * US),
-            bench(g.FLAG_ON, "talk_repeat", 0.5 * US),
-            {"group": f"paired rounds: {g.TIMING}", "name": "test_paired",
-             "stats": {"median": 1.0, "iqr": 0.1},
-             "extra_info": {"paired": {
-                 "group": g.TIMING, "baseline": "bare",
-                 "per_call_ns": {"bare": "50000 50000 60000 50000",
-                                 "decorator": "51000 53000 62000 52000"}}}},
+            bench(FLOOR, "floor", 1.5, label="floor"),
+            bench(FLAGS_REQUEST, "bare", 60, baseline=True),
+            bench(FLAGS_REQUEST, "talk_hundred", 180, extension="talk",
+                  flags=3, checks=100),
+            bench(FLAG_ON, "06_on", 3, baseline=True),
+            bench(FLAG_ON, "talk_first", 1.5),
+            paired(TIMING, "bare", bare=[50, 50, 60, 50],
+                   decorator=[51, 53, 62, 52]),
+            *turning,
         ],
     }
 
@@ -62,107 +75,168 @@ def row(groups, group, name):
     return next(r for r in groups[group] if r.name == name)
 
 
-def test_paired_rounds_give_median_difference_ratio_and_iqr(report):
-    groups = report.rows_by_group(fake_run(report))
-    decorator = row(groups, report.TIMING, "decorator")
-    # per-round differences 1, 3, 2, 2 us; ratios 1.02, 1.06, 1.0333, 1.04
+def write_run(path, data=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data or fake_run()), encoding="utf-8")
+    return path
+
+
+def test_paired_rounds_give_median_difference_ratio_and_iqr():
+    groups = report.rows_by_group(fake_run())
+    decorator = row(groups, TIMING, "decorator")
+    # per-round differences 1, 3, 2, 2 us
     assert decorator.paired
-    assert decorator.overhead == pytest.approx(2 * US)
-    assert decorator.overhead_q1 == pytest.approx(1.75 * US)
-    assert decorator.overhead_q3 == pytest.approx(2.25 * US)
-    assert decorator.ratio == pytest.approx((62 / 60 + 1.04) / 2)
-    # the pytest-benchmark median is kept; the interleaved one is added
-    assert decorator.median == pytest.approx(52 * US)
-    assert decorator.interleaved == pytest.approx(52.5 * US)
-    assert decorator.typical == decorator.interleaved
-    assert row(groups, report.TIMING, "bare").interleaved == pytest.approx(
-        50 * US)
-    toolbar = row(groups, report.TIMING, "toolbar")
-    assert toolbar.interleaved is None and toolbar.typical == toolbar.median
+    assert decorator.overhead == pytest.approx(2 * MICRO)
+    assert decorator.overhead_q1 == pytest.approx(1.75 * MICRO)
+    assert decorator.overhead_q3 == pytest.approx(2.25 * MICRO)
+    # from the figures shown: 1 + 2 us added / the bare view's 50 us
+    assert decorator.ratio == pytest.approx(1.04)
+    assert decorator.median == pytest.approx(52 * MICRO)
+    assert decorator.typical == pytest.approx(52.5 * MICRO)  # interleaved
 
 
-def test_without_paired_rounds_ratio_and_overhead_come_from_medians(report):
-    groups = report.rows_by_group(fake_run(report))
-    toolbar = row(groups, report.TIMING, "toolbar")
-    bare = row(groups, report.TIMING, "bare")
-    assert not toolbar.paired
+def test_without_paired_rounds_the_overhead_is_the_two_shown_times():
+    """An unpaired row against a paired baseline: the difference of the
+    two times the table prints, never of other medians."""
+    groups = report.rows_by_group(fake_run())
+    toolbar, bare = row(groups, TIMING, "toolbar"), row(groups, TIMING, "bare")
+    assert not toolbar.paired and toolbar.typical == toolbar.median
+    assert bare.typical == pytest.approx(50 * MICRO)
+    assert toolbar.overhead == pytest.approx(toolbar.typical - bare.typical)
     assert toolbar.ratio == pytest.approx(3.0)
-    assert toolbar.overhead == pytest.approx(100 * US)
     assert (bare.ratio, bare.overhead) == (1.0, 0.0)
-    talk = row(groups, report.FLAG_ON, "talk_first")
-    assert talk.ratio == pytest.approx(0.5)  # against 0.6, the baseline
-    assert talk.overhead == pytest.approx(-1.5 * US)
+    table = report.format_table(groups)
+    line = next(x for x in table.splitlines() if "timer panel" in x).split()
+    assert line[-3:] == ["150.00", "100.00*", "3.000"]
 
 
-def test_per_check_cost_divides_the_overhead_by_the_checks(report):
-    groups = report.rows_by_group(fake_run(report))
-    hundred = row(groups, report.FLAGS_REQUEST, "talk_hundred")
-    assert hundred.overhead == pytest.approx(120 * US)
-    assert hundred.per_check == pytest.approx(1.2 * US)
-    assert row(groups, report.FLAGS_REQUEST, "bare").per_check is None
+def test_rows_carry_the_variants_metadata_and_per_check_cost():
+    groups = report.rows_by_group(fake_run())
+    hundred = row(groups, FLAGS_REQUEST, "talk_hundred")
+    assert (hundred.extension, hundred.flags, hundred.checks) == (
+        "talk", 3, 100)
+    assert hundred.per_check == pytest.approx(1.2 * MICRO)
+    assert row(groups, TURNING, "naive_one_100").queries == 100
+    assert row(groups, FLAGS_REQUEST, "bare").per_check is None
 
 
-def test_groups_follow_the_report_order_and_a_lone_group_has_no_ratio(
-        report):
-    groups = report.rows_by_group(fake_run(report))
-    assert list(groups) == [report.TIMING, report.FLOOR,
-                            report.FLAGS_REQUEST, report.FLAG_ON]
-    floor = row(groups, report.FLOOR, "floor")
+def test_groups_follow_the_report_order_and_a_lone_group_has_no_ratio():
+    groups = report.rows_by_group(fake_run())
+    assert list(groups) == [TIMING, FLOOR, FLAGS_REQUEST, FLAG_ON, TURNING]
+    floor = row(groups, FLOOR, "floor")
     assert floor.ratio is None and floor.overhead is None
 
 
-def test_table_shows_ratio_overhead_and_marks_unpaired_rows(report):
-    table = report.format_table(report.rows_by_group(fake_run(report)))
-    lines = {line.split("  ")[1].strip(): line for line in table.splitlines()
+def test_table_shows_what_a_variant_adds_and_figures_that_agree():
+    """A paired variant shows µs added [IQR] and x base computed from
+    them and its baseline's µs/call, not a time that could disagree."""
+    table = report.format_table(report.rows_by_group(fake_run()))
+    lines = {line[2:42].strip(): line.split() for line in table.splitlines()
              if line.startswith("  ") and not line.startswith("  variant")}
-    decorator = lines["@add_timing_information"].split()
-    # median, IQR, interleaved median, x base, overhead, [Q1, Q3]
-    assert decorator[1:] == ["52.00", "1.00", "52.50", "1.037", "2.00",
-                             "[1.75,", "2.25]"]
-    assert "100.00*" in lines["Flask-DebugToolbar (timer panel)"]
-    assert lines["talk_hundred"].rstrip().endswith("1.20")
+    assert lines["bare view"][2:] == ["50.00", "0.00", "1.000"]
+    assert lines["@add_timing_information"][1:] == [
+        "2.00", "[1.75,", "2.25]", "1.040"]
+    assert lines["naive_one_10"][-2:] == ["3000.00", "10"]  # /check, queries
 
 
-def test_paired_stats_rejects_rounds_of_different_lengths(report):
+def test_paired_stats_rejects_rounds_of_different_lengths():
     with pytest.raises(ValueError, match="rounds"):
         report.paired_stats({"bare": [1.0, 2.0], "x": [1.0]}, "bare")
 
 
-def test_quartiles_of_one_value_and_of_none(report):
+def test_quartiles_of_one_value_and_of_none():
     assert report.quartiles([3.0]) == (3.0, 3.0, 3.0)
     with pytest.raises(ValueError):
         report.quartiles([])
 
 
-def test_newest_run_is_chosen_by_its_datetime_not_its_file_name(
-        report, tmp_path):
-    runs = tmp_path / "results" / "Linux-CPython-3.11-64bit"
-    runs.mkdir(parents=True)
-    (runs / "0002_old.json").write_text(json.dumps(
-        fake_run(report, "2026-01-01T00:00:00+00:00")))
-    (runs / "0001_new.json").write_text(json.dumps(
-        fake_run(report, "2026-02-01T00:00:00+00:00")))
-    (runs / "notes.json").write_text("[1, 2]")
-    assert report.newest(tmp_path / "results").name == "0001_new.json"
+def test_newest_is_chosen_by_datetime_across_folders(tmp_path):
+    write_run(tmp_path / "kept" / "m" / "0002_old.json",
+              fake_run("2026-01-01T00:00:00+00:00"))
+    write_run(tmp_path / "new" / "x.json",
+              fake_run("2026-02-01T00:00:00+00:00"))
+    (tmp_path / "kept" / "m" / "notes.json").write_text("[1, 2]")
+    assert report.newest(tmp_path / "kept", tmp_path / "new").name == "x.json"
     with pytest.raises(FileNotFoundError):
         report.newest(tmp_path / "empty")
 
 
-def test_main_prints_table_and_writes_a_deterministic_chart(
-        report, tmp_path, capsys):
-    results = tmp_path / "run.json"
-    results.write_text(json.dumps(fake_run(report)))
-    charts = [tmp_path / "a.svg", tmp_path / "b.svg"]
-    for chart in charts:
-        assert report.main([str(results), "--chart", str(chart)]) == 0
-    assert charts[0].read_bytes() == charts[1].read_bytes()
-    svg = charts[0].read_text(encoding="utf-8")
-    assert svg.startswith("<?xml") and "<svg" in svg
-    assert "<dc:date>" not in svg
-    out = capsys.readouterr().out
-    assert report.TIMING in out and "@add_timing_information" in out
+@pytest.mark.parametrize("content, reason", [
+    (b"\xff\xfe{", "not a pytest-benchmark run (UnicodeDecodeError"),
+    (b"{\"datetime\": ", "not a pytest-benchmark run (JSONDecodeError"),
+    (b"{\"benchmarks\": [{\"group\": \"g\", \"extra_info\": "
+     b"{\"variant\": \"x\"}}]}", "not a pytest-benchmark run (KeyError"),
+])
+def test_a_broken_run_is_one_line_naming_the_file(tmp_path, content, reason):
+    path = tmp_path / "0001_bad.json"
+    path.write_bytes(content)
+    with pytest.raises(report.RunError) as caught:
+        report.load_run(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {reason}") and "\n" not in message
 
 
-def test_main_without_results_is_a_clear_error(report, tmp_path, capsys):
-    assert report.main(["--results", str(tmp_path), "--no-chart"]) == 1
+def test_a_run_is_pinned_by_its_number_and_kept_with_the_next(tmp_path):
+    results = tmp_path / "results"
+    write_run(results / "Linux-CPython-3.11-64bit" / "0004_a.json")
+    new = write_run(tmp_path / "build" / "20260101T000000Z.json")
+    kept = report.keep(new, results)
+    assert kept == (results / "Linux-CPython-3.11-64bit"
+                    / "0005_20260101T000000Z.json")
+    assert kept.read_bytes() == new.read_bytes()
+    assert report.pinned("0005", results) == kept
+    with pytest.raises(report.RunError, match="0 runs numbered '0006'"):
+        report.pinned("0006", results)
+    run = report.load_run(kept)
+    assert run.name == "run 0005" and "AMD EPYC (2 cores)" in run.source()
+
+
+def test_main_prints_the_report_and_keeps_on_request(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(report, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(report, "NEW_RESULTS", tmp_path / "new")
+    assert report.main([]) == 1
     assert "make bench" in capsys.readouterr().err
+    new = write_run(tmp_path / "new" / "20260101T000000Z.json")
+    assert report.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(str(new)) and "@add_timing_information" in out
+    assert report.main(["--keep"]) == 0
+    assert 'run = "0001"' in capsys.readouterr().out
+    assert report.pinned("0001", tmp_path / "results").exists()
+
+
+def test_micro_shows_noise_as_about_zero_and_large_values_whole():
+    assert report.micro(0.3 * MICRO) == report.micro(-0.4 * MICRO) == "≈ 0"
+    assert report.micro(3.04 * MICRO) == "+3.0"
+    assert report.micro(1234.5 * MICRO) == "+1,234"
+
+
+def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
+    text = report.turning_point(report.load_run(
+        write_run(tmp_path / "0001_x.json")))
+    lines = [line.strip() for line in text.splitlines()]
+    # by flags configured (10, 100): snapshot with no check, with one;
+    # answers kept in g with one, with none (the baseline)
+    assert lines[lines.index("* - flags configured"):][:15] == [
+        "* - flags configured", "- 10", "- 100",
+        "* - snapshot, no check",
+        "- 10 queries, +2,995 µs", "- 100 queries, +29,995 µs",
+        "* - snapshot, one check",
+        "- 10 queries, +3,000 µs", "- 100 queries, +30,000 µs",
+        "* - kept in ``g``, one check",
+        "- 1 query, +300 µs", "- 1 query, +300 µs",
+        "* - kept in ``g``, no check",
+        "- 0 queries", "- 0 queries"]
+    assert ("At 10 flags and one check, the snapshot takes 10× the time, "
+            "10× the queries") in text
+    assert "request that checks no flag (400 µs)" in text
+
+
+def test_a_missing_figure_names_the_run(tmp_path):
+    data = fake_run()
+    data["benchmarks"] = [b for b in data["benchmarks"]
+                          if b["group"] != TIMING]
+    run = report.load_run(write_run(tmp_path / "0001_x.json", data))
+    with pytest.raises(report.RunError, match=r"0001_x.json: no bare"):
+        report.decision_table(run)

@@ -1,6 +1,8 @@
 """talk.tools.present (``make present``): loopback only (::1 included),
-strict rebuilds, a banner while broken, and a server that serves the deck's
-files and nothing else, never a 404 while a rebuild swaps the deck in."""
+strict rebuilds, a banner while broken, a reload after each rebuild, and a
+server that serves the deck's files and nothing else, never a 404 while a
+rebuild swaps the deck in, with a backlog for 200 connections at once.
+(The page reloading itself in a browser: tests/test_stage_browser.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import html
 import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+import watchfiles
 
 from conftest import copy_talk
 from talk.tools import present, slides
@@ -29,7 +31,7 @@ from talk.tools._common import ROOT, ToolError
                                           ("0.0.0.0", False), ("::", False),
                                           ("", False), ("no such host.invalid", False)])
 def test_only_loopback_addresses(host, ok):
-    assert present.is_loopback(host) is ok
+    assert (present.loopback_address(host) is not None) is ok
 
 
 def test_a_name_that_also_resolves_elsewhere_is_not_loopback(monkeypatch):
@@ -42,7 +44,7 @@ def test_a_name_that_also_resolves_elsewhere_is_not_loopback(monkeypatch):
                 for address in ("127.0.0.1", "192.0.2.7")]
 
     monkeypatch.setattr(present.socket, "getaddrinfo", getaddrinfo)
-    assert present.is_loopback("both.example") is False
+    assert present.loopback_address("both.example") is None
 
 
 def test_refuses_to_serve_on_all_interfaces(capsys):
@@ -53,7 +55,8 @@ def test_refuses_to_serve_on_all_interfaces(capsys):
 
 
 @pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "-1"],
-                                  ["--port", "http"], ["--nope"]])
+                                  ["--port", "http"], ["--nope"],
+                                  ["--port", "99999999999999999999"]])
 def test_a_bad_command_line_exits_2(capsys, args):
     with pytest.raises(SystemExit) as exit_:
         present.main(args)
@@ -105,7 +108,7 @@ class Served:
         (tmp_path / "work").mkdir()
         self.deck = present.Deck(self.source, tmp_path / "work")
         assert self.deck.rebuild()
-        self.server = present.make_server(self.deck, host, 0, idle_timeout=0.5)
+        self.server = present.make_server(self.deck, host, 0)
         self.host, self.port = host, self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        args=(0.05,), daemon=True)
@@ -128,7 +131,8 @@ class Served:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, monkeypatch):
+    monkeypatch.setattr(present.Handler, "timeout", 0.5)
     running = Served(tmp_path)
     yield running
     running.close()
@@ -136,6 +140,21 @@ def served(tmp_path):
 
 def without_date(headers: dict) -> dict:
     return {name: value for name, value in headers.items() if name != "Date"}
+
+
+def test_before_the_first_build_the_server_says_503(tmp_path):
+    deck = present.Deck(small_deck(tmp_path / "talk"), tmp_path)
+    with present.make_server(deck, "127.0.0.1", 0) as server:
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,))
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1])
+            connection.request("GET", "/")
+            assert connection.getresponse().status == 503
+            connection.close()
+        finally:
+            server.shutdown()
+            thread.join()
 
 
 def test_head_answers_as_get_does_with_and_without_the_banner(served):
@@ -178,7 +197,7 @@ def test_an_idle_connection_is_closed(served):
 
 def test_no_request_fails_while_rebuilds_swap_the_deck(served):
     """Requests in a loop while the deck is rebuilt again and again (at
-    least 10 rebuilds and 400 requests, at most 30 s): every one is 200."""
+    least 6 rebuilds and 300 requests, at most 30 s): every one is 200."""
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -191,33 +210,75 @@ def test_no_request_fails_while_rebuilds_swap_the_deck(served):
     thread.start()
     rebuilds, deadline = 0, time.monotonic() + 30
     try:
-        while (rebuilds < 10 or len(statuses) < 400) and time.monotonic() < deadline:
+        while (rebuilds < 6 or len(statuses) < 300) and time.monotonic() < deadline:
             assert served.deck.rebuild()
             rebuilds += 1
     finally:
         stop.set()
         thread.join(timeout=30)
-    assert rebuilds >= 10 and len(statuses) >= 400
+    assert rebuilds >= 6 and len(statuses) >= 300
     assert set(statuses) == {200}
-    # old builds are removed once no request reads them (the server thread
-    # lets go of its build just after the client has read the response)
-    deadline = time.monotonic() + 5
-    while len(list(served.deck.workdir.iterdir())) > 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(list(served.deck.workdir.iterdir())) == 1
+    assert len(list(served.deck.workdir.iterdir())) == 2  # the current one and the one before
 
 
-def test_a_build_being_read_outlives_the_rebuild_that_replaces_it(served):
-    """The mechanism behind the test above, without timing: a build stays
-    on disk while a request reads it, and goes when the last one is done."""
-    with served.deck.serving() as old:
-        page = (old / "index.html").read_bytes()
-        assert served.deck.rebuild()
-        with served.deck.serving() as new:
-            assert new != old and (new / "index.html").is_file()
-        assert (old / "index.html").read_bytes() == page
-    assert not old.exists()
-    assert list(served.deck.workdir.iterdir()) == [new]
+def test_present_removes_only_the_builds_it_made(served):
+    """A failed build's folder goes at once, a replaced one a build later;
+    what someone else put in the work folder stays."""
+    workdir = served.deck.workdir
+    (workdir / "build-mine").mkdir()
+    (workdir / "notes.txt").write_text("keep me", encoding="utf-8")
+    first = served.deck.current
+    assert served.deck.rebuild() and first.is_dir()
+    assert served.deck.rebuild() and not first.exists()
+    (served.source.parent / "index.rst").write_bytes(b"")
+    assert not served.deck.rebuild()
+    assert {path.name for path in workdir.iterdir()} == {
+        "build-mine", "notes.txt", *(path.name for path in served.deck.made)}
+    assert len(served.deck.made) == 2 and served.deck.current == served.deck.made[-1]
+
+
+def test_the_page_reloads_itself_after_each_rebuild(served):
+    """Every served page polls /__build__ and reloads when it is not the
+    version the page was served with: after a good or a failed rebuild."""
+    def version() -> bytes:
+        status, headers, body = served.request("GET", "/__build__")
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        return body
+
+    page = served.request("GET", "/")[2].decode()
+    assert f'if (v !== "{version().decode()}") {{ location.reload(); }}' in page
+    assert page.index("location.reload()") < page.index("</body>")
+    before = version()
+    assert served.deck.rebuild()
+    assert version() != before
+    before = version()
+    (served.source.parent / "index.rst").write_bytes(b"")
+    assert not served.deck.rebuild()
+    assert version() != before
+    assert served.request("GET", "/index.html")[2].count(b"location.reload()") == 1
+
+
+def test_200_connections_at_once_are_all_answered(tmp_path):
+    """socketserver's listen backlog of 5 left connections unanswered after
+    30 s; with 128, 200 clients starting at once all get their answer."""
+    running = Served(tmp_path)
+    start = threading.Barrier(200)
+    statuses: list[int] = []
+
+    def client():
+        start.wait()
+        statuses.append(running.request("GET", "/theme/deck.css")[0])
+
+    threads = [threading.Thread(target=client) for _ in range(200)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        running.close()
+    assert running.server.request_queue_size >= 128
+    assert statuses == [200] * 200
 
 
 def write(name: str, data: bytes):
@@ -244,13 +305,17 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_a_broken_deck_stays_served_under_a_banner(served, case):
+def test_a_broken_deck_stays_served_under_a_banner(served, case, capsys):
     """make present shows what make slides says, file:line, over the last
     good deck."""
     change, where = BROKEN[case]
     change(served.source.parent)
+    capsys.readouterr()
     assert not served.deck.rebuild()
     assert where in served.deck.error
+    assert capsys.readouterr().err == f"present: build FAILED: {served.deck.error}\n"
+    assert slides.main([str(served.source), str(served.source.parent / "out")]) == 1
+    assert capsys.readouterr().err == f"slides: FAILED: {served.deck.error}\n"
     page = served.request("GET", "/")[2].decode()
     banner = re.search(r'<div id="present-build-error"[^>]*>(.*?)</div>', page)
     assert banner and html.escape(where) in banner.group(1)
@@ -276,38 +341,49 @@ def test_the_files_the_build_read_are_watched(tmp_path):
     """Editing an included demo or a checkpoint (its diffs are generated
     from it) rebuilds the deck."""
     talk = copy_talk(tmp_path)
-    (tmp_path / "out").mkdir()
-    built = slides.render(talk / "index.rst", tmp_path / "out")
-    checkpoints = {p.resolve() for p in (ROOT / "demos" / "checkpoints").glob("*.py")}
-    assert checkpoints and checkpoints <= built.dependencies
-    assert (ROOT / "flask-flags" / "flask_flags.py").resolve() in built.dependencies
-    assert (talk / "theme" / "projector.css").resolve() in built.dependencies
-    assert not any(path.is_relative_to(tmp_path / "out")
-                   for path in built.dependencies)
+    (tmp_path / "work").mkdir()
     deck = present.Deck(talk / "index.rst", tmp_path / "work")
-    deck.watched = set(built.dependencies)
-    assert deck.wants(str(ROOT / "demos" / "checkpoints" / "step03_snapshot.py"))
-    assert deck.wants(str(talk / "02_architecture.rst"))
-    assert not deck.wants(str(talk / ".02_architecture.rst.swp"))
-    assert not deck.wants(str(ROOT / "demos" / "cli.py"))
+    assert deck.rebuild()
+    checkpoints = {p.resolve() for p in (ROOT / "demos" / "checkpoints").glob("step*.py")}
+    assert checkpoints and checkpoints <= deck.watched
+    assert (ROOT / "flask-flags" / "flask_flags.py").resolve() in deck.watched
+    assert (talk / "theme" / "projector.css").resolve() in deck.watched
+    assert not any(path.is_relative_to(tmp_path / "work") for path in deck.watched)
+    assert set(deck.folders) >= {talk, talk / "theme", ROOT / "demos" / "checkpoints",
+                                 ROOT / "flask-flags"}
+
+    def wants(path: Path) -> bool:
+        return deck.wants(watchfiles.Change.modified, str(path))
+
+    assert wants(ROOT / "demos" / "checkpoints" / "step03_snapshot.py")
+    assert wants(ROOT / "demos" / "checkpoints" / "step09_new.py")
+    assert wants(talk / "02_architecture.rst")
+    assert not wants(talk / ".02_architecture.rst.swp")
+    assert not wants(talk / "02_architecture.rst~")
+    assert not wants(ROOT / "demos" / "cli.py")
+    runs = [path for path in deck.watched if path.suffix == ".json"]
+    assert runs and wants(runs[0].parent / "9999_a_newer_run.json")  # make bench ran
 
 
 def test_a_system_that_will_not_watch_is_said_in_one_line(tmp_path, capsys,
                                                           monkeypatch):
-    from watchdog.observers import Observer
+    def refuse(*paths, **options):
+        raise OSError(28, "OS file watch limit reached")
 
-    def schedule(self, *args, **kwargs):
-        raise OSError(28, "inotify watch limit reached")
+    def pause():
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(Observer, "schedule", schedule)
+    monkeypatch.setattr(present.watchfiles, "watch", refuse)
+    monkeypatch.setattr(present.signal, "pause", pause)
     deck = present.Deck(small_deck(tmp_path / "talk"), tmp_path)
-    assert present.watch(deck, present.Changes()) is None
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C still stops it
+        present.watch(deck)
     assert capsys.readouterr().err == (
-        "present: cannot watch the deck's files (inotify watch limit reached): "
-        "still serving, without rebuilds\n")
+        "present: cannot watch the deck's files ([Errno 28] OS file watch limit "
+        "reached): serving without rebuilds\n")
 
 
-# --- end to end: python -m talk.tools.present on a copy of talk/ and demos/ -------
+# --- end to end: python -m talk.tools.present on a copy of talk/ ---------------------
 
 class Process:
     """present in a subprocess; its stderr lines are collected."""
@@ -365,43 +441,28 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_serves_rebuilds_and_survives_a_broken_include(tmp_path):
+    """The module as `make present` runs it, on a copy of the talk (an
+    included demo changing is test_the_files_the_build_read_are_watched;
+    the page reloading itself, tests/test_stage_browser.py)."""
     talk = copy_talk(tmp_path)
-    for name in ("demos", "flask-flags"):  # real copies: the test edits one
-        (tmp_path / name).unlink()
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.
-                        ignore_patterns("__pycache__", "instance"))
     server = Process(talk)
     try:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", server.url)
-        first = server.get()
-        assert first.count('<div class="step ') >= 20
-        assert "theme/deck.js" in first
-
-        # An included demo file changes: the next reload shows it.
-        mark = len(server.lines)
-        edit(tmp_path / "demos" / "g_object.py",
-             "    return g._gdemo_visitor\n# [end:lazy]",
-             "    return g._gdemo_visitor  # edited while serving\n"
-             "# [end:lazy]")
-        server.wait_for(r"built \d+ steps", after=mark)
-        assert "edited while serving" in server.get()
+        assert server.get().count('<div class="step ') >= 20
 
         # A broken include: said on stderr and on the page; the server
         # stays up with the last good deck.
         mark = len(server.lines)
-        edit(talk / "02_architecture.rst", "# [start:lazy]",
-             "# [start:no-such-marker]")
+        edit(talk / "02_architecture.rst", "# [start:lazy]", "# [start:no-such-marker]")
         failed = server.wait_for(r"build FAILED", after=mark)
         assert re.search(r"02_architecture.rst:\d+: \(ERROR/3\)", failed)
         page = server.get()
         assert 'id="present-build-error"' in page and "02_architecture.rst" in page
-        assert "edited while serving" in page
-        assert server.process.poll() is None
+        assert page.count('<div class="step ') >= 20 and server.process.poll() is None
 
         # Fixing it rebuilds, and the banner goes.
         mark = len(server.lines)
-        edit(talk / "02_architecture.rst", "# [start:no-such-marker]",
-             "# [start:lazy]")
+        edit(talk / "02_architecture.rst", "# [start:no-such-marker]", "# [start:lazy]")
         server.wait_for(r"built \d+ steps", after=mark)
         assert "present-build-error" not in server.get()
     finally:

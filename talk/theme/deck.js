@@ -22,6 +22,22 @@
       --slide-numbers) is moved into the footer; CSS adds " / N" from its
       data-total attribute.
 
+   4. Navigation: Right, Space or PageDown on the last step stay there
+      (impress.js's own `stop` class), and Left or PageUp on the first;
+      Home and End go to the first and the last step, in the deck and in
+      the presenter console.
+
+   5. A talk clock in the presenter console (P): the time left of the
+      talk's minutes, and how far ahead or behind the plan you are in the
+      current section. The plan is window.talkPlan (generated/talk-plan.js,
+      which the slides build writes from proposal.md's outline and loads
+      before this file): {minutes, sections: [{number, title, minutes,
+      start, first_step}]}, minutes as numbers, first_step 0-based. Within
+      a section the plan moves evenly from step to step; within 30 s of it
+      shows as "on plan". The clock counts
+      from when the console opened, as its timer does (R in the console
+      restarts both). Without a plan the console is as impress.js makes it.
+
    Works from file:// with no network. */
 (function (document, window) {
     "use strict";
@@ -128,6 +144,110 @@
         }, false);
         show(root.querySelector(".step.active") || steps[0]);
     }
+
+    var api = null;
+    var steps = [];
+
+    function onHomeEnd(doc) {
+        function homeOrEnd(event) {
+            return (event.key === "Home" || event.key === "End") && !event.altKey &&
+                !event.ctrlKey && !event.metaKey && !event.shiftKey;
+        }
+        doc.addEventListener("keydown", function (event) {
+            if (homeOrEnd(event)) {
+                event.preventDefault();
+            }
+        }, false);
+        doc.addEventListener("keyup", function (event) {
+            if (homeOrEnd(event) && api) {
+                event.preventDefault();
+                api.goto(event.key === "Home" ? steps[0] : steps[steps.length - 1]);
+            }
+        }, false);
+    }
+
+    document.addEventListener("impress:init", function (event) {
+        api = event.detail.api;
+        steps = Array.prototype.slice.call(event.target.querySelectorAll(".step"));
+        if (steps.length) {
+            steps[steps.length - 1].classList.add("stop");
+        }
+        window.impress.addPreStepLeavePlugin(function (leave) {
+            if (leave.detail.reason === "prev" && leave.target === steps[0]) {
+                return false;
+            }
+        }, 2);
+        onHomeEnd(document);
+    }, false);
+
+    function minutesAndSeconds(seconds) {
+        var whole = Math.round(Math.abs(seconds));
+        var rest = whole % 60;
+        return Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+    }
+
+    // "27:30 left · section 2: 1:05 behind" after *elapsed* seconds at the
+    // step *index* (0-based) of *total*.
+    function talkClock(plan, elapsed, index, total) {
+        var left = plan.minutes * 60 - elapsed;
+        var text = minutesAndSeconds(left) + (left >= 0 ? " left" : " over");
+        var sections = plan.sections || [];
+        var at = -1;
+        sections.forEach(function (section, number) {
+            if (section.first_step <= index) {
+                at = number;
+            }
+        });
+        if (at < 0) {
+            return text;
+        }
+        var section = sections[at];
+        var end = at + 1 < sections.length ? sections[at + 1].first_step : total;
+        var planned = 60 * (section.start + section.minutes *
+            (index - section.first_step) / Math.max(end - section.first_step, 1));
+        var late = elapsed - planned;
+        var state = Math.abs(late) < 30 ? "on plan" :
+            minutesAndSeconds(late) + (late > 0 ? " behind" : " ahead");
+        return text + " \u00b7 section " + section.number + ": " + state;
+    }
+
+    function showClockIn(consoleWindow) {
+        var controls = consoleWindow.document.getElementById("controls");
+        if (!controls || !window.talkPlan) {
+            return;
+        }
+        var clock = consoleWindow.document.createElement("div");
+        clock.id = "talk-clock";
+        clock.style.cssText = "float: left; margin: 0 2em; font-weight: bold";
+        controls.appendChild(clock);
+        function tick() {
+            if (consoleWindow.closed) {
+                window.clearInterval(ticking);
+                return;
+            }
+            var active = document.querySelector("#impress .step.active");
+            clock.textContent = talkClock(window.talkPlan,
+                (Date.now() - consoleWindow.timerStart) / 1000,
+                Math.max(steps.indexOf(active), 0), steps.length);
+        }
+        var ticking = window.setInterval(tick, 1000);
+        document.addEventListener("impress:stepenter", tick, false);
+        tick();
+    }
+
+    // impress.js's console plugin opens its window as "impressConsole" and
+    // writes it at once: add Home, End and the clock just after.
+    var openWindow = window.open;
+    window.open = function (url, name) {
+        var opened = openWindow.apply(window, arguments);
+        if (opened && name === "impressConsole") {
+            window.setTimeout(function () {
+                onHomeEnd(opened.document);
+                showClockIn(opened);
+            }, 0);
+        }
+        return opened;
+    };
 
     if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", addFooter, false);

@@ -1,56 +1,42 @@
 """What the slides show that is not typed: made at every build.
 
-:func:`generate` writes reStructuredText (and one SVG) into the build's
-``generated`` folder, where the slides include it from (``.. include::
+:func:`generate` writes reStructuredText (and a QR code) into the build's
+``generated`` folder, where slides include it (``.. include::
 /generated/NAME``):
 
-``title.txt``, ``closing.txt``
-    The speaker, the talk's page and the repository, from the
-    ``talk.toml`` beside the deck's master file (``talk/talk.toml``); the
-    repository's URL, when the file leaves it
-    empty, from ``git remote get-url origin`` if that is an http(s) URL.
-    With a repository URL, ``repo-qr.svg`` is its QR code (segno). A value
-    still unknown is left off the slides: :func:`generate` returns one
-    line for each, for the build to print.
-``figures.txt``
-    Substitutions counted from files, such as ``|flask_flags_code_lines|``:
-    the lines of ``flask-flags/flask_flags.py`` that hold code, not counting
-    docstrings, comments and blank lines.
-``snapshot-cost.txt``, ``table-cost.txt``, ``decision-table.txt``
-    Microseconds from the newest pytest-benchmark run in
-    ``benchmarks/results`` (read by :mod:`benchmarks.report`): medians of
-    the per-round differences to the baseline of the same interleaved
-    round, each table naming the run and the machine. A difference smaller
-    than half a microsecond either way is shown as "≈ 0": below the noise
-    of these machines.
-
-Raises FigureError, naming the file, when talk.toml or the benchmark run
-cannot be read or lacks a figure a slide needs.
+- ``title.txt``, ``closing.txt``: the speaker, the talk's page and the
+  repository, from ``[talk]`` in the ``talk.toml`` beside the deck
+  (``talk/talk.toml``); an empty ``repository_url`` comes from ``git remote
+  get-url origin`` (see :func:`web_url`), and ``repo-qr.svg`` is its QR
+  code (segno). A value still unknown is left off the slides.
+- ``figures.txt``: ``|flask_flags_code_lines|``, the lines of
+  ``flask-flags/flask_flags.py`` that hold code.
+- ``turning-point.txt``, ``decision-table.txt``, ``snapshot-cost.txt``,
+  ``table-cost.txt``: :mod:`benchmarks.report`'s tables of the run pinned by
+  ``[figures] run = "NNNN"`` (``benchmarks/results/*/NNNN_*.json``).
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import json
+import re
 import subprocess
 import tokenize
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from benchmarks import bench_groups as groups_
-from benchmarks.report import Row, machine, newest, rows_by_group
+from benchmarks.report import (NEW_RESULTS, RESULTS, SLIDE_TABLES, Run,
+                               RunError, load_run, pinned, runs)
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 
 TALK_TOML = TALK / "talk.toml"
 TALK_TOML_NAME = TALK_TOML.name
 #: The generated files that show who gives the talk and where it lives.
 WHO_AND_WHERE = ("title.txt", "closing.txt")
-RESULTS = ROOT / "benchmarks" / "results"
 EXTENSION = ROOT / "flask-flags" / "flask_flags.py"
-US = 1e6  # seconds -> microseconds
-NOISE = 0.5e-6  # seconds: a difference below this shows as "≈ 0"
 
 
 class FigureError(ToolError):
@@ -67,29 +53,30 @@ class TalkInfo:
     repository_url: str
 
 
-# --- who and where -----------------------------------------------------------
-
-def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
-    """The ``[talk]`` table of *path* (none if there is no such file); the
-    repository's URL falls back on the git remote ``origin`` of *root* when
-    that is an http(s) URL. Raises FigureError for a file that is not TOML
-    or a value that is not a string."""
+def _table(path: Path, name: str) -> dict:
+    """Table [*name*] of the TOML file *path* ({} if there is no file)."""
     try:
         text = read_text(path) if Path(path).is_file() else ""
-        table = tomllib.loads(text).get("talk", {})
+        table = tomllib.loads(text).get(name, {})
     except (tomllib.TOMLDecodeError, ToolError) as exc:
         raise FigureError(f"{shown(path)}: {exc}") from None
     if not isinstance(table, dict):
-        raise FigureError(f"{shown(path)}: [talk] must be a table")
-    values = {}
+        raise FigureError(f"{shown(path)}: [{name}] must be a table")
+    return table
+
+
+def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
+    """The ``[talk]`` table of *path*; the repository's URL falls back on
+    the http(s) git remote ``origin`` of *root*. Raises FigureError."""
+    table, values = _table(path, "talk"), {}
     for key in ("speaker", "speaker_url", "talk_url", "repository_url"):
         value = table.get(key, "")
         if not isinstance(value, str):
             raise FigureError(f"{shown(path)}: [talk] {key} must be a "
                               f"string, not {value!r}")
         values[key] = value.strip()
-    if not values["repository_url"]:
-        values["repository_url"] = _git_origin(root)
+    values["repository_url"] = web_url(values["repository_url"]
+                                       or _git_origin(root))
     return TalkInfo(**values)
 
 
@@ -100,7 +87,36 @@ def _git_origin(root: Path) -> str:
             capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
-    return url if url.startswith(("https://", "http://")) else ""
+    return url
+
+
+#: An scp-like git remote: ``git@github.com:owner/repo.git``.
+_SCP_REMOTE = re.compile(r"[\w.-]+@([\w.-]+):(?!/)(.+)")
+
+
+def web_url(remote: str) -> str:
+    """The https page of a git remote *remote*, or "" for none.
+
+    ``git@host:owner/repo.git``, ``ssh://git@host[:port]/owner/repo.git``
+    and ``https://user:token@host/owner/repo.git`` all give
+    ``https://host/owner/repo`` (an ``http://`` remote stays http): no
+    user, password or token is ever kept, nor an ssh port. Other schemes
+    (``file://``, a local path) give "".
+    """
+    scheme, scp = "https", _SCP_REMOTE.fullmatch(remote)
+    if scp:
+        host, path = scp.groups()
+    else:
+        parts = urlsplit(remote)
+        if parts.scheme not in ("https", "http", "ssh", "git+ssh"):
+            return ""
+        host, path = parts.hostname or "", parts.path
+        if parts.scheme == "http":
+            scheme = "http"  # a page served over http only stays so
+        if parts.scheme.startswith("http") and parts.port:
+            host = f"{host}:{parts.port}"
+    path = path.strip("/").removesuffix(".git")
+    return f"{scheme}://{host}/{path}" if host and path else ""
 
 
 def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
@@ -114,8 +130,8 @@ def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
                        f"{where}; the first and last slides leave it out")
     if not info.repository_url:
         notices.append(f"the repository's URL is unknown: set [talk] "
-                       f"repository_url in {where} (or an https 'origin' "
-                       "git remote); the first and last slides leave it "
+                       f"repository_url in {where} (or a git remote "
+                       "'origin'); the first and last slides leave it "
                        "and its QR code out")
     return notices
 
@@ -137,203 +153,78 @@ def _who_and_where(info: TalkInfo, qr: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_qr(url: str, path: Path) -> None:
-    """*path*: an SVG QR code of *url* (segno; dark on white)."""
-    import segno
-
-    segno.make(url, error="m").save(str(path), kind="svg", scale=8,
-                                    border=2, dark="#1a1a1a",
-                                    light="#ffffff", xmldecl=False)
-
-
-# --- counted from files ------------------------------------------------------
-
 def code_lines(path: Path) -> int:
     """Lines of the Python file *path* that hold code: not blank, not only
-    a comment, and not part of a docstring. Raises FigureError for a file
-    that is not Python."""
+    a comment, not part of a docstring. FigureError if it is not Python."""
     source = read_text(path)
     try:
         tree = ast.parse(source, str(path))
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (SyntaxError, tokenize.TokenError) as exc:
         raise FigureError(f"{shown(path)}: not Python: {exc}") from None
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
-                             ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if (isinstance(first, ast.Expr)
-                    and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str)):
-                docstrings.update(range(first.lineno, first.end_lineno + 1))
     skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
             tokenize.DEDENT, tokenize.ENDMARKER}
-    code = set()
-    for token in tokens:
-        if token.type not in skip:
-            code.update(range(token.start[0], token.end[0] + 1))
-    return len(code - docstrings)
+    code = {line for token in tokens if token.type not in skip
+            for line in range(token.start[0], token.end[0] + 1)}
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                             ast.AsyncFunctionDef)) and body and (
+                isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            code -= set(range(body[0].lineno, body[0].end_lineno + 1))
+    return len(code)
 
 
-# --- measured: the newest benchmark run ---------------------------------------
-
-@dataclass(frozen=True)
-class Run:
-    """One benchmark run: its file, groups of rows and machine."""
-
-    path: Path
-    groups: dict[str, list[Row]]
-    machine: str
-
-    @property
-    def name(self) -> str:
-        """``run 0003``: the number pytest-benchmark gave the file."""
-        return f"run {self.path.name.split('_')[0]}"
-
-    def overhead(self, group: str, variant: str) -> float:
-        """Seconds *variant* adds to its baseline in *group*. Raises
-        FigureError when the run does not have it."""
-        row = next((r for r in self.groups.get(group, [])
-                    if r.name == variant), None)
-        if row is None or row.overhead is None:
-            raise FigureError(f"{shown(self.path)}: no {variant!r} in "
-                              f"{group!r}: run 'make bench'")
-        return row.overhead
-
-    def typical(self, group: str, variant: str) -> float:
-        """Seconds per call of *variant* (its interleaved median)."""
-        row = next((r for r in self.groups.get(group, [])
-                    if r.name == variant), None)
-        if row is None:
-            raise FigureError(f"{shown(self.path)}: no {variant!r} in "
-                              f"{group!r}: run 'make bench'")
-        return row.typical
-
-    def source(self) -> str:
-        return f"Medians, {self.name}, {self.machine}"
-
-
-def newest_run(results: Path = RESULTS) -> Run:
-    """The newest run under *results*. Raises FigureError when there is
-    none or it cannot be read."""
+def pinned_run(path: Path = TALK_TOML, results: Path = RESULTS) -> Run:
+    """The run ``[figures] run`` names in *path* (else in talk/talk.toml),
+    read from *results*. Raises FigureError naming the file."""
+    number = (_table(path, "figures").get("run")
+              or _table(TALK_TOML, "figures").get("run"))
+    if not isinstance(number, str) or not re.fullmatch(r"\d{4}", number):
+        raise FigureError(f"{shown(path)}: [figures] run must pin a kept "
+                          f"benchmark run, e.g. run = \"0005\" for "
+                          f"benchmarks/results/*/0005_*.json, not {number!r}")
     try:
-        path = newest(results)
-        data = json.loads(read_text(path))
-        return Run(path, rows_by_group(data), machine(data))
-    except FileNotFoundError:
-        raise FigureError(f"{shown(results)}: no benchmark run: run "
-                          "'make bench'") from None
-    except (ValueError, KeyError, TypeError, ToolError) as exc:
-        raise FigureError(f"{shown(results)}: unreadable run: {exc}") from None
+        return load_run(pinned(number, results))
+    except RunError as exc:
+        raise FigureError(str(exc)) from None
 
 
-def micro(seconds: float) -> str:
-    """``+3.0``, ``+1,234.5`` or ``≈ 0`` (microseconds)."""
-    if abs(seconds) < NOISE:
-        return "≈ 0"
-    return f"{seconds * US:+,.1f}"
+def run_notice(run: Run, *folders: Path) -> str:
+    """One line naming *run*, and the newest run in *folders* if newer."""
+    newer = [found for stamp, found in runs(*folders) if stamp > run.datetime]
+    return (f"benchmark figures from {run.name} (pinned in talk.toml)" + (
+        f"; a newer run exists: {shown(newer[-1])} ('make bench-keep', then "
+        "pin it to use it)" if newer else ""))
 
 
-def _list_table(title: str, rows: list[list[str]], widths: str = "",
-                css: str = "figures") -> str:
-    lines = [f".. list-table:: {title}", "   :header-rows: 1",
-             f"   :class: {css}"]
-    if widths:
-        lines.append(f"   :widths: {widths}")
-    lines.append("")
-    for row in rows:
-        lines.append(f"   * - {row[0]}")
-        lines += [f"     - {cell}" for cell in row[1:]]
-    return "\n".join(lines) + "\n"
-
-
-def snapshot_cost(run: Run) -> str:
-    """The naive snapshot against answers kept in g and 0.6, by flags
-    configured: µs added to a request that checks no flag."""
-    counts = sorted({int(r.name.split("_")[1])
-                     for r in run.groups.get(groups_.FLAGS_SCALE, [])
-                     if r.name.startswith("naive_")})
-    if not counts:
-        raise FigureError(f"{shown(run.path)}: no naive snapshot rows: run "
-                          "'make bench'")
-    rows = [["flags configured"] + [f"{c:,}" for c in counts]]
-    for label, prefix in (("snapshot at ``request_started``", "naive"),
-                          ("answers kept in ``g``", "talk"),
-                          ("Flask-FeatureFlags 0.6", "06")):
-        rows.append([label] + [micro(run.overhead(
-            groups_.FLAGS_SCALE, f"{prefix}_{count}_0")) for count in counts])
-    table = _list_table("µs added to a request that checks no flag", rows)
-    return table + f"\n.. class:: source\n\n{run.source()}\n"
-
-
-def table_cost(run: Run) -> str:
-    """One flag checked from a table against one from the config."""
-    table = micro(run.overhead(groups_.FLAG_TABLE, "table_flag"))
-    config = micro(run.overhead(groups_.FLAG_TABLE, "config_flag"))
-    return (f".. class:: figure-line\n\nOne check per request: a table flag "
-            f"{table} µs (the request's first query), a config flag "
-            f"{config} µs\n\n"
-            f".. class:: source\n\n{run.source()}, SQLite in memory\n")
-
-
-#: The decision table: job, hook, and where its cost comes from.
-DECISIONS = [
-    ("time every request", "WSGI middleware", groups_.TIMING, "middleware"),
-    ("change one view", "a decorator", groups_.TIMING, "decorator"),
-    ("set up, clean up", "``before_request``, ``after_request``",
-     groups_.TIMING, "hooks"),
-    ("listen to an app", "signals", groups_.TIMING, "signals"),
-    ("per-request state", "``g``, lazily", groups_.FLAGS_REQUEST,
-     "talk_one"),
-    ("a flag in a template", "a Jinja test", None, "only when used"),
-    ("development insight", "the debug toolbar", groups_.TIMING,
-     "toolbar"),
-    ("nothing else works", "monkeypatching", None, "the patch's own"),
-]
-
-
-def decision_table(run: Run) -> str:
-    """Which hook for which job, and what it costs here per request."""
-    rows = [["job", "hook", "µs per request"]]
-    for job, hook, group, variant in DECISIONS:
-        if group is None:
-            cost = variant
-        elif group == groups_.FLAGS_REQUEST:  # a flag, checked in g
-            again = run.typical(groups_.FLAG_ON, "talk_repeat")
-            cost = (f"{micro(run.overhead(group, variant))}, again "
-                    f"{again * US:.1f}")
-        else:
-            cost = micro(run.overhead(group, variant))
-        rows.append([job, hook, cost])
-    return (_list_table(f"{run.source()}", rows, widths="34 42 24",
-                        css="figures decisions"))
-
-
-# --- all of it ---------------------------------------------------------------
-
-def generate(folder: Path, path: Path = TALK_TOML,
-             results: Path = RESULTS) -> tuple[list[str], set[Path]]:
+def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
+             new_results: Path = NEW_RESULTS) -> tuple[list[str], set[Path]]:
     """Write every generated file into *folder* (created). Returns the
-    notices (one line for each value the slides leave out) and the files
-    the figures were made from. Raises FigureError."""
+    notices (one line each: a value the slides leave out; the benchmark run
+    used, and a newer one) and the files the figures came from. Raises
+    FigureError."""
     folder.mkdir(parents=True, exist_ok=True)
-    info = talk_info(path)
-    qr = None
+    info, qr = talk_info(path), None
     if info.repository_url:
-        write_qr(info.repository_url, folder / "repo-qr.svg")
+        import segno
+
+        segno.make(info.repository_url, error="m").save(
+            str(folder / "repo-qr.svg"), kind="svg", scale=8, border=2,
+            dark="#1a1a1a", light="#ffffff", xmldecl=False)
         qr = "generated/repo-qr.svg"  # the image, beside index.html
-    text = _who_and_where(info, qr)
-    (folder / "title.txt").write_text(text, encoding="utf-8")
-    (folder / "closing.txt").write_text(text, encoding="utf-8")
-    (folder / "figures.txt").write_text(
-        f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n",
-        encoding="utf-8")
-    run = newest_run(results)
-    for name, make in (("snapshot-cost.txt", snapshot_cost),
-                       ("table-cost.txt", table_cost),
-                       ("decision-table.txt", decision_table)):
-        (folder / name).write_text(make(run), encoding="utf-8")
-    return unknown(info, shown(path)), {Path(path).resolve(),
-                                        EXTENSION.resolve(),
-                                        run.path.resolve()}
+    who = _who_and_where(info, qr)
+    files = {"title.txt": who, "closing.txt": who, "figures.txt":
+             f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n"}
+    run = pinned_run(path, results)
+    try:
+        files.update({name: make(run) for name, make in SLIDE_TABLES.items()})
+    except RunError as exc:
+        raise FigureError(str(exc)) from None
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return (unknown(info, shown(path)) + [run_notice(run, results,
+                                                     new_results)],
+            {Path(path).resolve(), EXTENSION.resolve(), run.path.resolve()})
