@@ -19,77 +19,14 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
 from conftest import require
+from deckwalk import IDLE, NEXT_KEYS, next_step, open_deck
 from talk.tools import browser as deck
 from talk.tools import present, slides
 from talk.tools._common import TALK
-
-
-# --- walking the deck in Chromium (also for other browser tests) ----------------
-
-#: Records every step impress.js enters, in order, in window.__deckEntered.
-RECORD_STEPS = """window.__deckEntered = [];
-document.addEventListener("impress:stepenter", function (event) {
-    window.__deckEntered.push(event.target.id); }, true);"""
-#: True once impress.js has entered its first step.
-DECK_READY = """() => document.body.classList.contains("impress-enabled")
-    && window.__deckEntered && window.__deckEntered.length > 0"""
-#: True when no CSS transition or animation runs any more.
-IDLE = """() => document.getAnimations()
-    .every(a => a.playState !== "running" && a.playState !== "pending")"""
-#: How many code substeps of the current step are still to be shown.
-SUBSTEPS_LEFT = """document.querySelectorAll(
-    "#impress .step.active .substep:not(.substep-visible)").length"""
-#: Keys that move to the next step, used in turn.
-NEXT_KEYS = ("ArrowRight", "Space", "PageDown")
-
-
-def open_deck(context, url, prepare=None):
-    """A new page of *context* showing the deck at *url* (an index.html Path
-    or a URL), once impress.js has entered the first step and every
-    transition has ended; *prepare(page)* runs first (to attach listeners)."""
-    page = context.new_page()
-    if prepare is not None:
-        prepare(page)
-    page.add_init_script(RECORD_STEPS)
-    page.goto(url.resolve().as_uri() if isinstance(url, Path) else url)
-    page.wait_for_function(DECK_READY)
-    page.wait_for_function(IDLE)
-    return page
-
-
-def step_ids(page) -> list[str]:
-    """Ids of the deck's steps, in the order impress.js visits them."""
-    return page.eval_on_selector_all("#impress .step", "els => els.map(e => e.id)")
-
-
-def next_step(page, key: str = NEXT_KEYS[0], timeout: float = 5_000) -> str:
-    """Press *key* until impress.js enters the next step (once more for each
-    code substep left on the step), wait for the transition; returns the
-    id of the step entered."""
-    before = page.evaluate("window.__deckEntered.length")
-    for _ in range(1 + page.evaluate(SUBSTEPS_LEFT)):
-        page.keyboard.press(key)
-    page.wait_for_function(f"window.__deckEntered.length > {before}", timeout=timeout)
-    page.wait_for_function(IDLE, timeout=timeout)
-    return page.evaluate("window.__deckEntered[window.__deckEntered.length - 1]")
-
-pytestmark = pytest.mark.browser
-
-#: Smallest rendered size, in CSS px of the 1024x768 window: code and text,
-#: and the labels inside an SVG figure (its font sizes times its scale).
-MIN_CODE_PX = 23
-MIN_TEXT_PX = 24
-MIN_FIGURE_PX = 20
-#: The most lines a code block may hold on a slide.
-MAX_CODE_LINES = 12
-#: WCAG 2.x AA for normal text; asked of every text here, large or not.
-MIN_CONTRAST = 4.5
-LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
 
 # --- colour maths (WCAG 2.x) ------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import copy_talk, require
+from deckwalk import DECK_READY, next_step, open_deck, step_ids
 from talk.tools import browser as deck
 from test_present import Process, edit
 
@@ -77,7 +78,7 @@ def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
     context.add_init_script(  # the deck's own `window.talkPlan = ...` is ignored
         f"Object.defineProperty(window, 'talkPlan', {{get: () => ({json.dumps(PLAN)}),"
         " set: () => {}});")
-    page = deck.open_deck(context, built_deck)
+    page = open_deck(context, built_deck)
     console = open_console(page)
     context.clock.fast_forward("05:00")  # at the title, 5 minutes in
     console.wait_for_function(f"({CLOCK})().includes('behind')")
@@ -93,7 +94,7 @@ def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
     assert re.fullmatch(r"[45]:\d\d over · section 2: .+", console.evaluate(CLOCK))
     # Home and End work in the console window as well.
     console.keyboard.press("Home")
-    page.wait_for_function(f"({ACTIVE})() === {json.dumps(deck.step_ids(page)[0])}")
+    page.wait_for_function(f"({ACTIVE})() === {json.dumps(step_ids(page)[0])}")
     assert errors == []
 
 
@@ -104,8 +105,8 @@ def test_keys_stop_at_both_ends_and_home_end_jump(context, built_deck):
     its last section; a build without a plan shows no clock."""
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
-    page = deck.open_deck(context, built_deck)
-    ids = deck.step_ids(page)
+    page = open_deck(context, built_deck)
+    ids = step_ids(page)
     assert entered_after(page, ["End"]) == [ids[-1]]
     # Had any of the three wrapped, Left would not come back to the one before.
     assert entered_after(page, ["ArrowRight", "Space", "PageDown", "ArrowLeft"]) == [ids[-2]]
@@ -131,16 +132,16 @@ def test_make_present_reloads_the_open_page_after_an_edit(context, tmp_path):
     talk = copy_talk(tmp_path)
     server = Process(talk)
     try:
-        page = deck.open_deck(context, server.url)
-        deck.next_step(page)
-        deck.next_step(page)
+        page = open_deck(context, server.url)
+        next_step(page)
+        next_step(page)
         step = page.evaluate(ACTIVE)
         page.evaluate("window.notReloaded = true")
         edit(talk / "01_introduction.rst", "Hello, and thank you for coming.",
              "Hello, and thank you for coming, edited live.")
         page.wait_for_function("() => !window.notReloaded && document.body"
                                ".textContent.includes('edited live')", timeout=30_000)
-        page.wait_for_function(deck.DECK_READY)
+        page.wait_for_function(DECK_READY)
         assert page.evaluate(ACTIVE) == step
     finally:
         assert server.stop() == 0
