@@ -28,6 +28,19 @@ from talk.tools import browser as deck
 from talk.tools import present, slides
 from talk.tools._common import TALK
 
+pytestmark = pytest.mark.browser
+
+#: Smallest rendered size, in CSS px of the 1024x768 window: code and text,
+#: and the labels inside an SVG figure (its font sizes times its scale).
+MIN_CODE_PX = 23
+MIN_TEXT_PX = 24
+MIN_FIGURE_PX = 20
+#: The most lines a code block may hold on a slide.
+MAX_CODE_LINES = 12
+#: WCAG 2.x AA for normal text; asked of every text here, large or not.
+MIN_CONTRAST = 4.5
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
 
 # --- colour maths (WCAG 2.x) ------------------------------------------------
 
