@@ -138,26 +138,24 @@ def create_tables_once() -> None:
     state.tables_ready = True
 
 
-# [start:events]
-@event.listens_for(db.session, "after_commit")  # ORM session event
-def _after_commit(session):
-    _journal("commit")
-
 def _time_queries(engine):  # init_db calls this per app engine
     event.listen(engine, "before_cursor_execute", _start, named=True)
     event.listen(engine, "after_cursor_execute", _stop, named=True)
 
-# [start:timing]
-def _start(context, **kwargs):  # before_cursor_execute
-    context._sqlalchemy_hooks_start = perf_counter()
 
-def _stop(context, statement, **kwargs):  # after_cursor_execute
-    if has_app_context():
-        started = context._sqlalchemy_hooks_start
-        seconds = perf_counter() - started
-        queries = g.setdefault(_G_QUERIES, [])  # this request's
+# [start:events]
+@event.listens_for(db.session, "after_commit")  # the ORM's
+def _after_commit(session):
+    _journal("commit")
+
+def _start(context, **kwargs):  # before each query
+    context._sqlalchemy_hooks_t0 = perf_counter()
+
+def _stop(context, statement, **kwargs):  # after each query
+    if has_app_context():  # this request's queries, in g
+        seconds = perf_counter() - context._sqlalchemy_hooks_t0
+        queries = g.setdefault(_G_QUERIES, [])
         queries.append(QueryTime(statement, seconds))
-# [end:timing]
 # [end:events]
 
 

@@ -86,13 +86,42 @@ def test_the_repository_url_comes_from_an_https_origin(tmp_path):
     git(tmp_path, "init", "-q")
     assert figures.talk_info(toml, tmp_path).repository_url == ""
     git(tmp_path, "remote", "add", "origin", "git@github.com:a/b.git")
-    assert figures.talk_info(toml, tmp_path).repository_url == ""  # not http
+    assert figures.talk_info(toml, tmp_path).repository_url == (
+        "https://github.com/a/b")  # a presenter's SSH clone
     git(tmp_path, "remote", "set-url", "origin", "https://github.com/a/b")
     assert figures.talk_info(toml, tmp_path).repository_url == (
         "https://github.com/a/b")
     toml = write_toml(toml, speaker="Ada", repository_url="https://x.test/r")
     assert figures.talk_info(toml, tmp_path).repository_url == (
         "https://x.test/r")  # the file wins
+
+
+@pytest.mark.parametrize("remote, page", [
+    ("git@github.com:owner/repo.git", "https://github.com/owner/repo"),
+    ("git@gitlab.com:group/sub/repo.git", "https://gitlab.com/group/sub/repo"),
+    ("ssh://git@github.com/owner/repo.git", "https://github.com/owner/repo"),
+    ("ssh://git@git.example.org:2222/team/repo",
+     "https://git.example.org/team/repo"),
+    ("git+ssh://git@codeberg.org/owner/repo.git",
+     "https://codeberg.org/owner/repo"),
+    ("https://github.com/owner/repo.git", "https://github.com/owner/repo"),
+    ("https://ada:s3cret@github.com/owner/repo.git",
+     "https://github.com/owner/repo"),
+    ("https://ghp_token@github.com/owner/repo", "https://github.com/owner/repo"),
+    ("http://localhost:8080/owner/repo", "http://localhost:8080/owner/repo"),
+    ("file:///srv/git/repo.git", ""),
+    ("/srv/git/repo.git", ""),
+    ("", ""),
+])
+def test_a_remote_gives_its_web_page_without_credentials(remote, page):
+    assert figures.web_url(remote) == page
+
+
+def test_credentials_in_talk_toml_are_never_shown(tmp_path):
+    toml = write_toml(tmp_path / "talk.toml", speaker="Ada",
+                      repository_url="https://ada:s3cret@x.test/r.git")
+    assert figures.talk_info(toml, tmp_path).repository_url == (
+        "https://x.test/r")
 
 
 @pytest.mark.parametrize("text, message", [

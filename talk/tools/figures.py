@@ -7,7 +7,7 @@
 - ``title.txt``, ``closing.txt``: the speaker, the talk's page and the
   repository, from ``[talk]`` in the ``talk.toml`` beside the deck
   (``talk/talk.toml``); an empty ``repository_url`` comes from ``git remote
-  get-url origin`` if that is an http(s) URL, and ``repo-qr.svg`` is its QR
+  get-url origin`` (see :func:`web_url`), and ``repo-qr.svg`` is its QR
   code (segno). A value still unknown is left off the slides.
 - ``figures.txt``: ``|flask_flags_code_lines|``, the lines of
   ``flask-flags/flask_flags.py`` that hold code.
@@ -26,6 +26,7 @@ import tokenize
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks.report import (NEW_RESULTS, RESULTS, SLIDE_TABLES, Run,
                                RunError, load_run, pinned, runs)
@@ -74,7 +75,8 @@ def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
             raise FigureError(f"{shown(path)}: [talk] {key} must be a "
                               f"string, not {value!r}")
         values[key] = value.strip()
-    values["repository_url"] = values["repository_url"] or _git_origin(root)
+    values["repository_url"] = web_url(values["repository_url"]
+                                       or _git_origin(root))
     return TalkInfo(**values)
 
 
@@ -85,7 +87,36 @@ def _git_origin(root: Path) -> str:
             capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
-    return url if url.startswith(("https://", "http://")) else ""
+    return url
+
+
+#: An scp-like git remote: ``git@github.com:owner/repo.git``.
+_SCP_REMOTE = re.compile(r"[\w.-]+@([\w.-]+):(?!/)(.+)")
+
+
+def web_url(remote: str) -> str:
+    """The https page of a git remote *remote*, or "" for none.
+
+    ``git@host:owner/repo.git``, ``ssh://git@host[:port]/owner/repo.git``
+    and ``https://user:token@host/owner/repo.git`` all give
+    ``https://host/owner/repo`` (an ``http://`` remote stays http): no
+    user, password or token is ever kept, nor an ssh port. Other schemes
+    (``file://``, a local path) give "".
+    """
+    scheme, scp = "https", _SCP_REMOTE.fullmatch(remote)
+    if scp:
+        host, path = scp.groups()
+    else:
+        parts = urlsplit(remote)
+        if parts.scheme not in ("https", "http", "ssh", "git+ssh"):
+            return ""
+        host, path = parts.hostname or "", parts.path
+        if parts.scheme == "http":
+            scheme = "http"  # a page served over http only stays so
+        if parts.scheme.startswith("http") and parts.port:
+            host = f"{host}:{parts.port}"
+    path = path.strip("/").removesuffix(".git")
+    return f"{scheme}://{host}/{path}" if host and path else ""
 
 
 def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
@@ -99,8 +130,8 @@ def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
                        f"{where}; the first and last slides leave it out")
     if not info.repository_url:
         notices.append(f"the repository's URL is unknown: set [talk] "
-                       f"repository_url in {where} (or an https 'origin' "
-                       "git remote); the first and last slides leave it "
+                       f"repository_url in {where} (or a git remote "
+                       "'origin'); the first and last slides leave it "
                        "and its QR code out")
     return notices
 
