@@ -206,7 +206,7 @@ def format_table(groups: dict[str, list[Row]]) -> str:
         base = next((r for r in rows if r.baseline), None)
         lines.append(f"{group}" + (f"  (baseline: {base.label})"
                                    if base else ""))
-        lines.append(f"  {'variant':<40} {'µs/call':>9} {'µs added':>9}  "
+        lines.append(f"  {'variant':<41} {'µs/call':>9} {'µs added':>9}  "
                      f"{'[IQR]':<18} {'x base':>7} {'/check':>7} "
                      f"{'queries':>7}")
         for row in rows:
@@ -220,7 +220,7 @@ def format_table(groups: dict[str, list[Row]]) -> str:
             queries = f"{row.queries:7d}" if row.queries is not None else ""
             time = _us(row.typical, 9) if shown else " " * 9
             lines.append(
-                f"  {row.label:<40} {time} {_us(row.overhead, 8)}{mark}  "
+                f"  {row.label:<41} {time} {_us(row.overhead, 8)}{mark}  "
                 f"{spread:<18} {ratio} {per_check} {queries}".rstrip())
         lines.append("")
     lines += [
@@ -418,23 +418,27 @@ def turning_point(run: Run) -> str:
                     page_queries=0)
     alone_naive = run.row(TURNING, extension="naive", flags=first, checks=1,
                           page_queries=0)
-    # from the figures shown, so that they never disagree
-    times = _shown(naive.overhead) / _shown(lazy.overhead)
     return (_list_table("One request, flags in a table: a snapshot at "
                         "``request_started`` or answers kept in ``g``", rows,
                         css="figures turning-point")
             + f"\n.. class:: figure-line\n\nAt {first} flags and one "
-            f"check, the snapshot takes {multiple(times)} the time and "
+            f"check, the snapshot takes {times(naive, lazy)} the time and "
             f"{multiple(naive.queries / max(lazy.queries, 1))} the queries\n\n"
             f".. class:: source\n\nµs added to a page that runs one query "
             f"of its own ({bare.typical * US:,.0f} µs; not counted in the "
             f"queries). On a page with none, the one check also opens the "
             f"session: {micro(alone.overhead)} µs, the snapshot "
-            f"{multiple(_shown(alone_naive.overhead) / _shown(alone.overhead))}"
-            f". {run.source()}, SQLite in memory\n")
+            f"{times(alone_naive, alone)}. {run.source()}, SQLite in "
+            "memory\n")
 
 
-def _shown(seconds: float) -> float:
+def times(row: Row, other: Row) -> str:
+    """How many times *other*'s µs added *row* adds (``8.3×``), from the
+    figures :func:`micro` shows, so that they never disagree."""
+    return multiple(shown_micro(row.overhead) / shown_micro(other.overhead))
+
+
+def shown_micro(seconds: float) -> float:
     """*seconds* rounded as :func:`micro` shows them, in µs."""
     return round(seconds * US, 0 if abs(seconds) >= 100 / US else 1)
 
