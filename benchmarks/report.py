@@ -418,18 +418,17 @@ def turning_point(run: Run) -> str:
                     page_queries=0)
     alone_naive = run.row(TURNING, extension="naive", flags=first, checks=1,
                           page_queries=0)
-    return (_list_table("One request, flags in a table: a snapshot at "
-                        "``request_started`` or answers kept in ``g``", rows,
+    return (_list_table("Flags in a table: a snapshot at "
+                        "``request_started``, or kept in ``g``", rows,
                         css="figures turning-point")
-            + f"\n.. class:: figure-line\n\nAt {first} flags and one "
-            f"check, the snapshot takes {times(naive, lazy)} the time and "
-            f"{multiple(naive.queries / max(lazy.queries, 1))} the queries\n\n"
-            f".. class:: source\n\nµs added to a page that runs one query "
-            f"of its own ({bare.typical * US:,.0f} µs; not counted in the "
-            f"queries). On a page with none, the one check also opens the "
-            f"session: {micro(alone.overhead)} µs, the snapshot "
-            f"{times(alone_naive, alone)}. {run.source()}, SQLite in "
-            "memory\n")
+            + f"\n.. class:: figure-line\n\nAt {first} flags, one check: "
+            f"the snapshot {times(naive, lazy)} the time, "
+            f"{multiple(naive.queries / max(lazy.queries, 1))} the queries"
+            f"\n\n.. class:: source\n\nµs added to a page that runs one "
+            f"query of its own ({bare.typical * US:,.0f} µs; not counted), "
+            f"SQLite in memory. With none, one check also opens the session: "
+            f"{micro(alone.overhead)} µs, the snapshot "
+            f"{times(alone_naive, alone)}. {run.source()}\n")
 
 
 def times(row: Row, other: Row) -> str:

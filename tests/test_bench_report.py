@@ -250,13 +250,13 @@ def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
         "* - kept in ``g``, no check",
         "- 0 queries", "- 0 queries"]
     assert len([x for x in lines if x.startswith("* - ")]) == 5
-    assert ("At 10 flags and one check, the snapshot takes 10× the time "
-            "and 10× the queries") in text
+    assert ("At 10 flags, one check: the snapshot 10× the time, 10× the "
+            "queries") in text
     assert ("µs added to a page that runs one query of its own (1,000 µs; "
-            "not counted in the queries)") in text
+            "not counted), SQLite in memory") in text
     # the page with no query of its own: +400 µs, the snapshot +2,400
-    assert ("On a page with none, the one check also opens the session: "
-            "+400 µs, the snapshot 6.0×") in text
+    assert ("With none, one check also opens the session: +400 µs, the "
+            "snapshot 6.0×") in text
 
 
 def test_the_turning_point_needs_the_page_with_its_own_query(tmp_path):

@@ -257,17 +257,16 @@ def test_the_turning_point_slide_is_the_pinned_runs_medians():
     shown = report.shown_micro
     naive, lazy = row("naive", 1), row("talk", 1)
     times = report.multiple(shown(naive.overhead) / shown(lazy.overhead))
-    assert (f"At 10 flags and one check, the snapshot takes {times} the "
-            f"time and {report.multiple(naive.queries)} the queries") in text
+    assert (f"At 10 flags, one check: the snapshot {times} the time, "
+            f"{report.multiple(naive.queries)} the queries") in text
     base = row("talk", 0).typical
     assert (f"µs added to a page that runs one query of its own "
-            f"({base * report.US:,.0f} µs; not counted in the queries)"
-            ) in text
+            f"({base * report.US:,.0f} µs; not counted)") in text
     alone = row("talk", 1, page_queries=0)
     alone_naive = row("naive", 1, page_queries=0)
     multiple = report.multiple(shown(alone_naive.overhead)
                                / shown(alone.overhead))
-    assert (f"the one check also opens the session: "
+    assert (f"With none, one check also opens the session: "
             f"{report.micro(alone.overhead)} µs, the snapshot {multiple}"
             ) in text
     assert run.source() in text
