@@ -7,7 +7,8 @@ sent by then); the flag variants differ in which extension answers the
 flag checks: the talk's ``flask_flags`` or the real Flask-FeatureFlags 0.6.
 The turning-point variants keep the flags in a table
 (demos/flags_sqlalchemy.py) and ask them either lazily (``flask_flags``)
-or in the live coding's naive snapshot (:class:`TableSnapshot`), and
+or in the live coding's naive snapshot (:class:`TableSnapshot`), on a
+page that sends no query and on one that sends one query of its own, and
 count the queries each request sends (:func:`count_queries`).
 
 A request is dispatched the light way: ``app.wsgi_app(environ,
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 
 import flask_featureflags as ff06
+import sqlalchemy as sa
 from flask import (Blueprint, Flask, Response, g, request, request_finished,
                    request_started)
 from flask.ctx import RequestContext
@@ -65,8 +67,9 @@ class Variant:
     there for behaviour tests. What the report finds rows by (never by
     parsing *name*): *extension* (``"talk"``, ``"06"``, ``"naive"``: the
     snapshot of the live coding, or None), *flags* (how many flags are
-    configured) and *checks* (flag checks a call makes beyond its
-    baseline's, so per-check cost = overhead / checks).
+    configured), *checks* (flag checks a call makes beyond its
+    baseline's, so per-check cost = overhead / checks) and
+    *page_queries* (SQL queries the page sends of its own, flags aside).
     """
 
     name: str
@@ -77,6 +80,7 @@ class Variant:
     extension: str | None = None
     flags: int = 0
     checks: int = 0
+    page_queries: int = 0
     app: Flask | None = None
     context: Callable[[], AbstractContextManager] = field(
         default=nullcontext)
@@ -85,7 +89,8 @@ class Variant:
         """What the report needs, stored in the JSON's extra_info."""
         return {"variant": self.name, "label": self.label,
                 "baseline": self.baseline, "extension": self.extension,
-                "flags": self.flags, "checks": self.checks}
+                "flags": self.flags, "checks": self.checks,
+                "page_queries": self.page_queries}
 
 
 def _ignore(status: str, headers: list, exc_info: object = None) -> None:
@@ -551,46 +556,79 @@ def snapshot_is_active(name: str) -> bool:
     return g.bench_flags.get(name, False)
 
 
-def turning_variants() -> dict[int, dict[str, Variant]]:
-    """Per flag count: the table-flags app with *count* flags, off in the
-    config (FEATURE_FLAGS) and kept in the table (TABLE_FLAGS, ON_FLAG
-    on): a request that checks no flag with answers kept in g (the
-    baseline: no query), one that checks ON_FLAG that way (one query), and
-    with the naive snapshot (*count* queries) one that checks no flag and
-    one that checks ON_FLAG."""
-    by_count = {}
+def own_query() -> None:
+    """The page's own query: one ``SELECT 1`` through the demo's
+    Flask-SQLAlchemy session, as a page of an app that keeps its flags in
+    a table reads its own data from the same database."""
+    db.session.execute(sa.select(1))
+
+
+def _page_with_query() -> str:
+    own_query()
+    return PAGE
+
+
+def _checks_with_query(name: str, is_active: Callable[[str], bool]
+                       ) -> Callable[[], str]:
+    """A view that sends its own query, then checks flag *name* once."""
+    def view() -> str:
+        own_query()
+        return PAGE.replace("Hello", f"on={is_active(name)}")
+    return view
+
+
+#: The turning point's two pages: (page_queries, name part, path part).
+TURNING_PAGES = ((0, "", ""), (1, "query_", "query_"))
+
+
+def turning_variants() -> dict[tuple[int, int], dict[str, Variant]]:
+    """Per (flag count, page queries): the table-flags app with *count*
+    flags, off in the config (FEATURE_FLAGS) and kept in the table
+    (TABLE_FLAGS, ON_FLAG on), serving a page that sends no query of its
+    own (page queries 0) or one ``SELECT 1`` (1, :func:`own_query`): a
+    request that checks no flag with answers kept in g (the baseline: no
+    flag query), one that checks ON_FLAG that way (one flag query), and
+    with the naive snapshot (*count* flag queries) one that checks no flag
+    and one that checks ON_FLAG."""
+    by_key = {}
     for count in TURNING_COUNTS:
         flags = many_flags(count)
         config = {"FEATURE_FLAGS": dict.fromkeys(flags, False),
                   "TABLE_FLAGS": flags}
-        lazy = _table_app({"one": _checks(ON_FLAG, talk.is_active)},
-                          **config)
-        naive = _table_app({"one": _checks(ON_FLAG, snapshot_is_active)},
-                           **config)
-        TableSnapshot(naive, [talk.AppConfigFlagHandler,
-                              flags_sqlalchemy.table_flag_handler])
-        variants = [
-            Variant(f"lazy_none_{count}", f"{count} flags, kept in g: no "
-                    "check", wsgi_call(lazy, "/bench/none"), baseline=True,
-                    extension="talk", flags=count, app=lazy),
-            Variant(f"lazy_one_{count}", f"{count} flags, kept in g: 1 "
-                    "check", wsgi_call(lazy, "/bench/one"), extension="talk",
-                    flags=count, checks=1, app=lazy),
-            Variant(f"naive_none_{count}", f"{count} flags, snapshot: no "
-                    "check", wsgi_call(naive, "/bench/none"),
-                    extension="naive", flags=count, app=naive),
-            Variant(f"naive_one_{count}", f"{count} flags, snapshot: 1 "
-                    "check", wsgi_call(naive, "/bench/one"),
-                    extension="naive", flags=count, checks=1, app=naive),
-        ]
-        by_count[count] = {v.name: v for v in variants}
-    return by_count
+        apps = {}
+        for kind, is_active in (("lazy", talk.is_active),
+                                ("naive", snapshot_is_active)):
+            apps[kind] = _table_app({
+                "one": _checks(ON_FLAG, is_active),
+                "query_none": _page_with_query,
+                "query_one": _checks_with_query(ON_FLAG, is_active)},
+                **config)
+        TableSnapshot(apps["naive"], [talk.AppConfigFlagHandler,
+                                      flags_sqlalchemy.table_flag_handler])
+        for page_queries, name, path in TURNING_PAGES:
+            page = " own query," if page_queries else ""
+            variants = []
+            for kind, extension, who in (("lazy", "talk", "kept in g"),
+                                         ("naive", "naive", "snapshot")):
+                for checks, case in ((0, "none"), (1, "one")):
+                    variants.append(Variant(
+                        f"{kind}_{name}{case}_{count}",
+                        f"{count} flags,{page} {who}: "
+                        + ("1 check" if checks else "no check"),
+                        wsgi_call(apps[kind], f"/bench/{path}{case}"),
+                        baseline=kind == "lazy" and not checks,
+                        extension=extension, flags=count, checks=checks,
+                        page_queries=page_queries, app=apps[kind]))
+            by_key[count, page_queries] = {v.name: v for v in variants}
+    return by_key
 
 
-def count_queries(variant: Variant) -> int:
-    """The SQL statements one call of *variant* sends to its app's
-    database, counted with SQLAlchemy's ``before_cursor_execute`` event on
-    the app's engine (listened to for that call only)."""
+def count_queries(variant: Variant) -> tuple[int, int]:
+    """``(flag queries, other statements)`` that one call of *variant*
+    sends to its app's database, counted with SQLAlchemy's
+    ``before_cursor_execute`` event on the app's engine (listened to for
+    that call only); a flag query is a statement that names the flag table
+    (``feature_flag``)."""
     with variant.app.app_context():
         engine = db.engine
     statements = []
@@ -603,4 +641,6 @@ def count_queries(variant: Variant) -> int:
         variant.call()
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    table = flags_sqlalchemy.FlagRow.__tablename__
+    flag = sum(table in statement for statement in statements)
+    return flag, len(statements) - flag

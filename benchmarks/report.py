@@ -58,8 +58,9 @@ class RunError(ValueError):
 @dataclass
 class Row:
     """One variant of one group; times in seconds. *extension*, *flags*,
-    *checks* and *queries* (per call, when counted) are the variant's own
-    metadata, stored by the benchmark."""
+    *checks*, *page_queries* (the page's own SQL queries) and *queries*
+    (flag queries per call, when counted) are the variant's own metadata,
+    stored by the benchmark."""
 
     group: str
     name: str
@@ -70,6 +71,7 @@ class Row:
     extension: str | None = None
     flags: int = 0
     checks: int = 0
+    page_queries: int = 0
     queries: int | None = None
     ratio: float | None = None
     overhead: float | None = None
@@ -161,7 +163,9 @@ def rows_by_group(data: dict) -> dict[str, list[Row]]:
             median=stats["median"], iqr=stats["iqr"],
             baseline=bool(info.get("baseline")),
             extension=info.get("extension"), flags=int(info.get("flags", 0)),
-            checks=int(info.get("checks", 0)), queries=info.get("queries")))
+            checks=int(info.get("checks", 0)),
+            page_queries=int(info.get("page_queries", 0)),
+            queries=info.get("queries")))
     for group, rows in groups.items():
         base = next((r for r in rows if r.baseline), None)
         for row in rows:
@@ -202,7 +206,7 @@ def format_table(groups: dict[str, list[Row]]) -> str:
         base = next((r for r in rows if r.baseline), None)
         lines.append(f"{group}" + (f"  (baseline: {base.label})"
                                    if base else ""))
-        lines.append(f"  {'variant':<40} {'µs/call':>9} {'µs added':>9}  "
+        lines.append(f"  {'variant':<41} {'µs/call':>9} {'µs added':>9}  "
                      f"{'[IQR]':<18} {'x base':>7} {'/check':>7} "
                      f"{'queries':>7}")
         for row in rows:
@@ -216,7 +220,7 @@ def format_table(groups: dict[str, list[Row]]) -> str:
             queries = f"{row.queries:7d}" if row.queries is not None else ""
             time = _us(row.typical, 9) if shown else " " * 9
             lines.append(
-                f"  {row.label:<40} {time} {_us(row.overhead, 8)}{mark}  "
+                f"  {row.label:<41} {time} {_us(row.overhead, 8)}{mark}  "
                 f"{spread:<18} {ratio} {per_check} {queries}".rstrip())
         lines.append("")
     lines += [
@@ -226,7 +230,8 @@ def format_table(groups: dict[str, list[Row]]) -> str:
         "the baseline of the same",
         "round; * the difference of the two µs/call shown. x base: 1 + µs "
         "added / the baseline's µs/call.",
-        "queries: SQL statements per call (SQLAlchemy events).",
+        "queries: flag queries per call (SQLAlchemy events); a page's own "
+        "query is not counted.",
     ]
     return "\n".join(lines)
 
@@ -369,40 +374,72 @@ def _queries(count: int | None) -> str:
     return f"{count} quer{'y' if count == 1 else 'ies'}"
 
 
+def multiple(value: float) -> str:
+    """``8.3×`` below 10, ``12×`` from 10 on."""
+    return f"{value:.{0 if value >= 10 else 1}f}×"
+
+
+#: The turning point's rows: label, extension, checks (the page with one
+#: query of its own; no check with answers kept in g is the baseline).
+TURNING_ROWS = (("snapshot, no check", "naive", 0),
+                ("snapshot, one check", "naive", 1),
+                ("kept in ``g``, one check", "talk", 1),
+                ("kept in ``g``, no check", "talk", 0))
+
+
 def turning_point(run: Run) -> str:
     """The naive snapshot with the table handler in the chain against
-    answers kept in g: queries and µs added per request, by flags
-    configured (the TURNING group)."""
-    counts = sorted({r.flags for r in run.groups.get(TURNING, [])})
+    answers kept in g, on a page that runs one query of its own: flag
+    queries and µs added per request, by flags configured (the TURNING
+    group); the ratios at the fewest flags, from the medians shown; and,
+    below, one check on a page that sends no query of its own."""
+    counts = sorted({r.flags for r in run.groups.get(TURNING, [])
+                     if r.page_queries == 1})
     if not counts:
-        raise RunError(f"{run.path}: no {TURNING!r} group: run "
-                       "'make bench', keep and pin it")
+        raise RunError(f"{run.path}: no {TURNING!r} rows of a page with a "
+                       "query of its own: run 'make bench', keep and pin it")
     rows = [["flags configured"] + [f"{c:,}" for c in counts]]
-    for label, extension, checks in (
-            ("snapshot, no check", "naive", 0),
-            ("snapshot, one check", "naive", 1),
-            ("kept in ``g``, one check", "talk", 1),
-            ("kept in ``g``, no check", "talk", 0)):
+    for label, extension, checks in TURNING_ROWS:
         cells = []
         for count in counts:
             row = run.row(TURNING, extension=extension, flags=count,
-                          checks=checks)
+                          checks=checks, page_queries=1)
             cells.append(_queries(row.queries) + (
                 "" if row.baseline else f", {micro(row.overhead)} µs"))
         rows.append([label] + cells)
     first = counts[0]
-    naive = run.row(TURNING, extension="naive", flags=first, checks=1)
-    lazy = run.row(TURNING, extension="talk", flags=first, checks=1)
-    bare = run.row(TURNING, extension="talk", flags=first, checks=0)
-    return (_list_table("One request, flags in a table: a snapshot at "
-                        "``request_started`` or answers kept in ``g``", rows,
+    naive = run.row(TURNING, extension="naive", flags=first, checks=1,
+                    page_queries=1)
+    lazy = run.row(TURNING, extension="talk", flags=first, checks=1,
+                   page_queries=1)
+    bare = run.row(TURNING, extension="talk", flags=first, checks=0,
+                   page_queries=1)
+    alone = run.row(TURNING, extension="talk", flags=first, checks=1,
+                    page_queries=0)
+    alone_naive = run.row(TURNING, extension="naive", flags=first, checks=1,
+                          page_queries=0)
+    return (_list_table("Flags in a table: a snapshot at "
+                        "``request_started``, or kept in ``g``", rows,
                         css="figures turning-point")
-            + f"\n.. class:: figure-line\n\nAt {first} flags and one check, "
-            f"the snapshot takes {naive.overhead / lazy.overhead:.0f}× the "
-            f"time, {naive.queries // max(lazy.queries, 1)}× the queries\n\n"
-            f".. class:: source\n\nµs added to the request that checks no "
-            f"flag ({bare.typical * US:,.0f} µs). {run.source()}, SQLite in "
-            "memory\n")
+            + f"\n.. class:: figure-line\n\nAt {first} flags, one check: "
+            f"the snapshot {times(naive, lazy)} the time, "
+            f"{multiple(naive.queries / max(lazy.queries, 1))} the queries"
+            f"\n\n.. class:: source\n\nµs added to a page that runs one "
+            f"query of its own ({bare.typical * US:,.0f} µs; not counted), "
+            f"SQLite in memory. With none, one check also opens the session: "
+            f"{micro(alone.overhead)} µs, the snapshot "
+            f"{times(alone_naive, alone)}. {run.source()}\n")
+
+
+def times(row: Row, other: Row) -> str:
+    """How many times *other*'s µs added *row* adds (``8.3×``), from the
+    figures :func:`micro` shows, so that they never disagree."""
+    return multiple(shown_micro(row.overhead) / shown_micro(other.overhead))
+
+
+def shown_micro(seconds: float) -> float:
+    """*seconds* rounded as :func:`micro` shows them, in µs."""
+    return round(seconds * US, 0 if abs(seconds) >= 100 / US else 1)
 
 
 #: The decision table: job, hook, and the (group, variant) each µs figure

@@ -161,34 +161,46 @@ def turning_variants():
     return bv.turning_variants()
 
 
-TURNING_NAMES = [(count, f"{kind}_{count}") for count in bv.TURNING_COUNTS
-                 for kind in ("lazy_none", "lazy_one", "naive_none",
-                              "naive_one")]
+#: (flag count, page queries), variant name: what the group measures.
+TURNING_KEYS = [(count, page_queries) for count in bv.TURNING_COUNTS
+                for page_queries, _, _ in bv.TURNING_PAGES]
+#: ... and the path it requests.
+TURNING_NAMES = [
+    ((count, page_queries), f"{kind}_{part}{case}_{count}",
+     f"/bench/{path}{case}")
+    for count in bv.TURNING_COUNTS
+    for page_queries, part, path in bv.TURNING_PAGES
+    for kind in ("lazy", "naive") for case in ("none", "one")]
 
 
-@pytest.mark.parametrize("count, name", TURNING_NAMES,
-                         ids=[name for _, name in TURNING_NAMES])
-def test_turning_point(benchmark, turning_variants, count, name):
-    """Queries per request (SQLAlchemy events): the snapshot sends one per
-    flag configured, answers kept in g one per flag checked."""
-    variant = turning_variants[count][name]
-    queries = bv.count_queries(variant)
+@pytest.mark.parametrize("key, name, path", TURNING_NAMES,
+                         ids=[name for _, name, _ in TURNING_NAMES])
+def test_turning_point(benchmark, turning_variants, key, name, path):
+    """Queries per request (SQLAlchemy events): the snapshot sends one
+    flag query per flag configured, answers kept in g one per flag
+    checked; the page's own query (if any) is counted apart."""
+    count, page_queries = key
+    variant = turning_variants[key][name]
+    flag_queries, other = bv.count_queries(variant)
     benchmark.group = bv.TURNING
-    benchmark.extra_info.update(variant.info(), queries=queries)
+    benchmark.extra_info.update(variant.info(), queries=flag_queries,
+                                page_queries=other)
     benchmark(variant.call)
-    assert queries == (count if variant.extension == "naive"
-                       else variant.checks)
-    path = "/bench/one" if variant.checks else "/bench/none"
+    assert flag_queries == (count if variant.extension == "naive"
+                            else variant.checks)
+    assert other == variant.page_queries == page_queries
     response = variant.app.test_client().get(path)
     assert response.status_code == 200
     assert ("on=True" if variant.checks else "Hello") in response.get_data(
         as_text=True)
 
 
-@pytest.mark.parametrize("count", bv.TURNING_COUNTS)
-def test_paired_turning_point(benchmark, turning_variants, count):
+@pytest.mark.parametrize("key", TURNING_KEYS,
+                         ids=[f"{c}_flags_{q}_page_queries"
+                              for c, q in TURNING_KEYS])
+def test_paired_turning_point(benchmark, turning_variants, key):
     """Fewer rounds: the snapshot of 100 flags takes tens of ms."""
-    runner = run_paired(benchmark, bv.TURNING, turning_variants[count],
+    runner = run_paired(benchmark, bv.TURNING, turning_variants[key],
                         mode="call", rounds=100, cycles=1)
     rounds = 1 if benchmark.disabled else 100
     assert {len(times) for times in runner.per_call.values()} == {rounds}

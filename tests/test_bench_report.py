@@ -31,23 +31,42 @@ def paired(group, baseline, **per_call_us):
                                 for name, times in per_call_us.items()}}}}
 
 
+def turning_runs():
+    """The turning point's group: per flag count, a page with no query of
+    its own (baseline 400 µs) and one with a query (baseline 1,000 µs),
+    each in interleaved rounds against its own baseline."""
+    rows = []
+    # page queries, baseline µs, one check kept in g, the snapshot's µs
+    # added at 10 and at 100 flags
+    for page, base, one, naive_by_flags in ((0, 400, 800, (2400, 24000)),
+                                            (1, 1000, 1300, (3000, 30000))):
+        part = "query_" if page else ""
+        for n, naive in zip((10, 100), naive_by_flags):
+            names = {"lazy_none": f"lazy_{part}none_{n}",
+                     "lazy_one": f"lazy_{part}one_{n}",
+                     "naive_none": f"naive_{part}none_{n}",
+                     "naive_one": f"naive_{part}one_{n}"}
+            meta = {"flags": n, "page_queries": page}
+            rows += [
+                bench(TURNING, names["lazy_none"], base, baseline=True,
+                      extension="talk", checks=0, queries=0, **meta),
+                bench(TURNING, names["lazy_one"], one, extension="talk",
+                      checks=1, queries=1, **meta),
+                bench(TURNING, names["naive_none"], base + naive,
+                      extension="naive", checks=0, queries=n, **meta),
+                bench(TURNING, names["naive_one"], base + naive,
+                      extension="naive", checks=1, queries=n, **meta),
+                paired(TURNING, names["lazy_none"], **{
+                    names["lazy_none"]: [base] * 3,
+                    names["lazy_one"]: [one, one - 10, one + 10],
+                    names["naive_none"]: [base + naive - 5] * 3,
+                    names["naive_one"]: [base + naive, base + naive - 10,
+                                         base + naive + 10]})]
+    return rows
+
+
 def fake_run(stamp="2026-01-01T00:00:00+00:00"):
-    turning = [bench(TURNING, f"lazy_none_{n}", 400, baseline=True,
-                     extension="talk", flags=n, checks=0, queries=0)
-               for n in (10, 100)]
-    for n, naive in ((10, 3400), (100, 30400)):
-        turning += [
-            bench(TURNING, f"lazy_one_{n}", 700, extension="talk", flags=n,
-                  checks=1, queries=1),
-            bench(TURNING, f"naive_none_{n}", naive, extension="naive",
-                  flags=n, checks=0, queries=n),
-            bench(TURNING, f"naive_one_{n}", naive, extension="naive",
-                  flags=n, checks=1, queries=n),
-            paired(TURNING, f"lazy_none_{n}",
-                   **{f"lazy_none_{n}": [400, 400, 400],
-                      f"lazy_one_{n}": [700, 690, 710],
-                      f"naive_none_{n}": [naive - 5] * 3,
-                      f"naive_one_{n}": [naive, naive - 10, naive + 10]})]
+    turning = turning_runs()
     return {
         "datetime": stamp,
         "machine_info": {"python_implementation": "CPython",
@@ -136,7 +155,7 @@ def test_table_shows_what_a_variant_adds_and_figures_that_agree():
     assert lines["bare view"][2:] == ["50.00", "0.00", "1.000"]
     assert lines["@add_timing_information"][1:] == [
         "2.00", "[1.75,", "2.25]", "1.040"]
-    assert lines["naive_one_10"][-2:] == ["3000.00", "10"]  # /check, queries
+    assert lines["naive_one_10"][-2:] == ["2400.00", "10"]  # /check, queries
 
 
 def test_paired_stats_rejects_rounds_of_different_lengths():
@@ -213,6 +232,8 @@ def test_micro_shows_noise_as_about_zero_and_large_values_whole():
 
 
 def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
+    """On the page with a query of its own: rows and columns, every cell
+    from its row's paired median, the ratios from the figures shown."""
     text = report.turning_point(report.load_run(
         write_run(tmp_path / "0001_x.json")))
     lines = [line.strip() for line in text.splitlines()]
@@ -228,9 +249,32 @@ def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
         "- 1 query, +300 µs", "- 1 query, +300 µs",
         "* - kept in ``g``, no check",
         "- 0 queries", "- 0 queries"]
-    assert ("At 10 flags and one check, the snapshot takes 10× the time, "
-            "10× the queries") in text
-    assert "request that checks no flag (400 µs)" in text
+    assert len([x for x in lines if x.startswith("* - ")]) == 5
+    assert ("At 10 flags, one check: the snapshot 10× the time, 10× the "
+            "queries") in text
+    assert ("µs added to a page that runs one query of its own (1,000 µs; "
+            "not counted), SQLite in memory") in text
+    # the page with no query of its own: +400 µs, the snapshot +2,400
+    assert ("With none, one check also opens the session: +400 µs, the "
+            "snapshot 6.0×") in text
+
+
+def test_the_turning_point_needs_the_page_with_its_own_query(tmp_path):
+    data = fake_run()
+    data["benchmarks"] = [b for b in data["benchmarks"] if b.get(
+        "extra_info", {}).get("page_queries") != 1 and "query_" not in str(
+            b.get("extra_info", {}).get("paired", {}).get("baseline"))]
+    run = report.load_run(write_run(tmp_path / "0001_x.json", data))
+    with pytest.raises(report.RunError, match=r"0001_x.json: no .*query of "
+                       "its own: run 'make bench'"):
+        report.turning_point(run)
+
+
+def test_multiples_show_one_decimal_below_ten():
+    assert report.multiple(8.26) == "8.3×"
+    assert report.multiple(9.96) == "10.0×"
+    assert report.multiple(10.4) == "10×"
+    assert report.multiple(96.2) == "96×"
 
 
 def test_a_missing_figure_names_the_run(tmp_path):
