@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import sys
 from dataclasses import dataclass
@@ -322,7 +321,9 @@ def pinned(number: str, results: Path = RESULTS) -> Path:
 
 def keep(path: Path, results: Path = RESULTS) -> Path:
     """Copy the run *path* into *results*/<machine folder> as
-    ``NNNN_<name>.json``, NNNN one more than the highest number there.
+    ``NNNN_<name>.json``, NNNN one more than the highest number there,
+    without pytest-benchmark's raw timings of every round (``stats.data``,
+    about 12 MB a run; the report reads the medians and the paired rounds).
     Returns the new file. Raises RunError for a file that is not a run."""
     load_run(path)
     numbers = [int(p.name[:4]) for p in Path(results).rglob("*.json")
@@ -331,7 +332,10 @@ def keep(path: Path, results: Path = RESULTS) -> Path:
                   Path(results) / "Linux-CPython-3.11-64bit")
     target = folder / f"{max(numbers, default=0) + 1:04d}_{Path(path).name}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    for bench in data["benchmarks"]:
+        bench["stats"].pop("data", None)
+    target.write_text(json.dumps(data, indent=4) + "\n", encoding="utf-8")
     return target
 
 
