@@ -21,7 +21,7 @@ difference of two times shown; its ratio to the baseline is computed from
 the figures printed, so they never disagree. Where a variant checks flags,
 the cost per check; where it counted them, its SQL queries.
 
-:func:`turning_point`, :func:`decision_table`, :func:`snapshot_cost` and
+:func:`turning_point`, :func:`decision_table` and
 :func:`table_cost` make the slides' reStructuredText from a :class:`Run`;
 ``talk.tools.figures`` writes them into the build.
 
@@ -37,7 +37,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.bench_groups import (FLAG_TABLE, FLAGS_REQUEST, FLAGS_SCALE,
+from benchmarks.bench_groups import (FLAG_TABLE, FLAGS_REQUEST,
                                      NS, ORDER, TIMING, TURNING, US)
 
 HERE = Path(__file__).resolve().parent
@@ -429,7 +429,8 @@ def turning_point(run: Run) -> str:
             f"the snapshot {times(naive, lazy)} the time, "
             f"{multiple(naive.queries / max(lazy.queries, 1))} the queries"
             f"\n\n.. class:: source\n\nµs added to a page that runs one "
-            f"query of its own ({bare.typical * US:,.0f} µs; not counted), "
+            f"query of its own ({bare.typical * US:,.0f} µs at {first} flags; "
+            f"its query is not in the counts), "
             f"SQLite in memory. With none, one check also opens the session: "
             f"{micro(alone.overhead)} µs, the snapshot "
             f"{times(alone_naive, alone)}. {run.source()}\n")
@@ -461,44 +462,38 @@ DECISIONS = [
      [(TIMING, "toolbar"), (TIMING, "toolbar_default")]),
 ]
 #: Where the hooks the table recommends are shown, said under it.
-DEMOS = ("demos/: decorators, hooks, sqlalchemy_hooks (blueprint), "
+DEMOS = ("decorators, hooks, sqlalchemy_hooks (blueprint), "
          "signals, debugtoolbar")
+
+
+def added(row: Row) -> str:
+    """:func:`micro` of *row*'s overhead, or ``≈ 0`` when the middle half
+    of its per-round differences (q1 to q3) reaches zero: within noise."""
+    if row.overhead_q1 is not None and row.overhead_q1 <= 0:
+        return "≈ 0"
+    return micro(row.overhead)
 
 
 def decision_table(run: Run) -> str:
     """Which hook for which job and the µs it adds to a request, the bare
-    request's time in the title, the run and the demos that show the hooks
-    below."""
+    request's time in the title, the run, the flag check's own bare
+    request and the demos that show the hooks below."""
     bare = next((r for r in run.groups.get(TIMING, []) if r.baseline), None)
-    if bare is None:
-        raise RunError(f"{run.path}: no bare request in {TIMING!r}")
+    flag_bare = next((r for r in run.groups.get(FLAGS_REQUEST, [])
+                      if r.baseline), None)
+    if bare is None or flag_bare is None:
+        raise RunError(f"{run.path}: no bare request in {TIMING!r} or "
+                       f"{FLAGS_REQUEST!r}: run 'make bench', keep and pin it")
     rows = [["job", "hook", "µs added"]]
     for job, hook, sources in DECISIONS:
         rows.append([job, hook, " / ".join(
-            micro(run.row(group, name=name).overhead)
-            for group, name in sources)])
-    return (_list_table(f"µs added to a {bare.typical * US:.0f} µs request",
-                        rows, widths="30 48 22", css="figures decisions")
-            + f"\n.. class:: source\n\n{run.source()}. Shown in {DEMOS}\n")
-
-
-def snapshot_cost(run: Run) -> str:
-    """The naive snapshot (config only) against answers kept in g and
-    0.6, by flags configured: µs added to a request that checks no flag."""
-    counts = sorted({r.flags for r in run.groups.get(FLAGS_SCALE, [])
-                     if r.extension == "naive"})
-    if not counts:
-        raise RunError(f"{run.path}: no naive snapshot rows: run "
-                       "'make bench', keep and pin it")
-    rows = [["flags configured"] + [f"{c:,}" for c in counts]]
-    for label, extension in (("snapshot at ``request_started``", "naive"),
-                             ("answers kept in ``g``", "talk"),
-                             ("Flask-FeatureFlags 0.6", "06")):
-        rows.append([label] + [micro(run.row(
-            FLAGS_SCALE, extension=extension, flags=count, checks=0
-        ).overhead) for count in counts])
-    table = _list_table("µs added to a request that checks no flag", rows)
-    return table + f"\n.. class:: source\n\n{run.source()}\n"
+            added(run.row(group, name=name)) for group, name in sources)])
+    title = (f"µs added to a {bare.typical * US:.0f} µs request (a flag "
+             f"check: to a {flag_bare.typical * US:.0f} µs one)")
+    return (_list_table(title, rows, widths="30 48 22",
+                        css="figures decisions")
+            + f"\n.. class:: source\n\n{run.source()}; ≈ 0: noise. "
+            f"Demos: {DEMOS}\n")
 
 
 def table_cost(run: Run) -> str:
@@ -514,7 +509,6 @@ def table_cost(run: Run) -> str:
 #: The generated files the slides include, and what makes each.
 SLIDE_TABLES = {"turning-point.txt": turning_point,
                 "decision-table.txt": decision_table,
-                "snapshot-cost.txt": snapshot_cost,
                 "table-cost.txt": table_cost}
 
 

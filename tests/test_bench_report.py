@@ -258,8 +258,9 @@ def test_the_turning_point_gives_queries_and_time_by_flags(tmp_path):
     assert len([x for x in lines if x.startswith("* - ")]) == 5
     assert ("At 10 flags, one check: the snapshot 10× the time, 10× the "
             "queries") in text
-    assert ("µs added to a page that runs one query of its own (1,000 µs; "
-            "not counted), SQLite in memory") in text
+    assert ("µs added to a page that runs one query of its own (1,000 µs "
+            "at 10 flags; its query is not in the counts), SQLite in "
+            "memory") in text
     # the page with no query of its own: +400 µs, the snapshot +2,400
     assert ("With none, one check also opens the session: +400 µs, the "
             "snapshot 6.0×") in text
@@ -290,3 +291,12 @@ def test_a_missing_figure_names_the_run(tmp_path):
     run = report.load_run(write_run(tmp_path / "0001_x.json", data))
     with pytest.raises(report.RunError, match=r"0001_x.json: no bare"):
         report.decision_table(run)
+
+
+@pytest.mark.parametrize("q1, shown", [(-2.7e-6, "≈ 0"), (0.0, "≈ 0"),
+                                       (1.0e-6, "+3.0")])
+def test_a_cell_whose_middle_half_reaches_zero_is_noise(q1, shown):
+    row = report.Row(group="g", name="teardown", label="teardown",
+                     median=1e-4, iqr=1e-5, overhead=3e-6, overhead_q1=q1,
+                     overhead_q3=8.8e-6)
+    assert report.added(row) == shown

@@ -145,9 +145,21 @@ def test_the_checkpoint_before_lacks_what_a_step_adds(number, check):
 def test_typed_counts_the_added_lines_without_indents_or_blanks():
     old = "def f():\n    return 1\n\nx = 1\n"
     new = "def f():\n    return 2\n\n\n    \nx = 1\ny = [x]\n"
-    assert diff(old, new) == "-    return 1\n+    return 2\n\u22ee\n+y = [x]"
+    assert diff(old, new) == (" def f():\n-    return 1\n+    return 2\n"
+                              "\u22ee\n+y = [x]")
     assert typed(old, new) == len("return 2") + len("y = [x]")
     assert (diff(old, old + "\n"), typed(new, old)) == ("", len("return 1"))
+
+
+def test_a_change_is_shown_under_the_def_it_sits_in():
+    old = ("@app.get('/')\ndef f():\n    pass\n\nclass C:\n"
+           "    def m(self):\n        pass\n")
+    new = ("@app.get('/')\n@deco\ndef f():\n    return 1\n\nclass C:\n"
+           "    def m(self):\n        return 2\n")
+    assert diff(old, new) == (
+        "+@deco\n def f():\n-    pass\n+    return 1\n\u22ee\n"
+        "     def m(self):\n-        pass\n+        return 2")
+    assert typed(old, new) == len("@deco") + len("return 1") + len("return 2")
 
 
 def test_each_segment_is_short_enough_to_type_on_stage():
@@ -254,12 +266,22 @@ def changes(old: Path, new: Path) -> list[list[str]]:
 
 
 def test_slides_show_the_diff_of_each_pair_of_checkpoints(built_deck):
-    """Each live-coding slide shows every changed line of its step, with
-    no hunk header, one changed place after another, separated by a
-    line of its own; and each fits a code block (12 lines)."""
-    expected = ["\n\u22ee\n".join("\n".join(hunk) for hunk in changes(
-        old, new)) for old, new in zip(FILES, FILES[1:])]
+    """Each live-coding slide shows every changed line of its step, in
+    order, with no hunk header; the only other lines are the def or class
+    line a change sits in and a line between two changed places; and each
+    fits a code block (12 lines)."""
     shown = [block.rstrip("\n") for block in diff_blocks(built_deck)]
-    assert shown == expected
+    assert len(shown) == len(FILES) - 1
+    for block, old, new in zip(shown, FILES, FILES[1:]):
+        lines = block.splitlines()
+        changed = [line for line in lines if line[:1] in "+-"]
+        assert changed == [line for hunk in changes(old, new)
+                           for line in hunk]
+        context = [line for line in lines if line.startswith(" ")]
+        new_lines = new.read_text(encoding="utf-8").splitlines()
+        for line in context:
+            assert re.match(r" \s*(def|class) ", line), line
+            assert line[1:] in new_lines
+        assert set(lines) - set(changed) - set(context) <= {"\u22ee"}
     assert all("@@" not in block for block in shown)
     assert max(len(block.splitlines()) for block in shown) <= 12

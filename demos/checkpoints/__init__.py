@@ -52,20 +52,59 @@ def checkpoints(folder: Path = CHECKPOINTS) -> dict[int, Path]:
     return dict(sorted(found.items()))
 
 
+#: A line that opens a function or class: the context a hunk is shown in.
+_OPENER = re.compile(r"^\s*(async\s+def|def|class)\s")
+#: A unified diff's hunk header; group 1 is the hunk's first new line.
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)")
+
+
 def diff(old: str, new: str) -> str:
     """The change from checkpoint text *old* to *new* as a slide shows it:
     difflib's unified diff with no context lines, without its two file
     lines, ``@@`` headers and lines that add or remove only blank space;
-    a line ``⋮`` between two changed places. Empty when nothing changed."""
+    a line ``⋮`` between two changed places. Like git's hunk headers, a
+    change inside a function or class is shown under the ``def`` or
+    ``class`` line that opens it (a context line), joined to the change
+    just above it when nothing lies between. Empty when nothing
+    changed."""
+    new_lines = new.splitlines()
     hunks: list[list[str]] = []
-    changes = difflib.unified_diff(old.splitlines(), new.splitlines(),
-                                   n=0, lineterm="")
+    next_line = 0  # the new text's line after the last hunk (1-based)
+    changes = difflib.unified_diff(old.splitlines(), new_lines, n=0,
+                                   lineterm="")
     for line in list(changes)[2:]:
-        if line.startswith("@@"):
-            hunks.append([])
-        elif line[1:].strip():
-            hunks[-1].append(line)
-    return "\n\u22ee\n".join("\n".join(hunk) for hunk in hunks if hunk)
+        header = _HUNK.match(line)
+        if not header:
+            if line[1:].strip():
+                hunks[-1].append(line)
+            next_line += line.startswith("+")
+            continue
+        first = int(header.group(1)) + (line.endswith(",0 @@"))
+        opener = _opener(new_lines, first)
+        if opener and hunks and opener[0] == next_line:
+            hunks[-1].append(" " + new_lines[opener[0] - 1])
+        else:
+            hunks.append([" " + new_lines[opener[0] - 1]] if opener else [])
+        next_line = first
+    return "\n\u22ee\n".join("\n".join(hunk) for hunk in hunks
+                              if any(line[0] != " " for line in hunk))
+
+
+def _opener(lines: list[str], first: int) -> tuple[int] | tuple[()]:
+    """``(n,)``, the 1-based number of the def or class line that opens the
+    block where line *first* of *lines* sits, or ``()`` at module level."""
+    start = lines[first - 1] if 0 < first <= len(lines) else ""
+    indent = len(start) - len(start.lstrip())
+    for number in range(first - 1, 0, -1):
+        line = lines[number - 1]
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip())
+        if depth < indent and _OPENER.match(line):
+            return (number,)
+        if depth == 0:
+            return ()
+    return ()
 
 
 def typed(old: str, new: str) -> int:

@@ -11,9 +11,9 @@
   code (segno). A value still unknown is left off the slides.
 - ``figures.txt``: ``|flask_flags_code_lines|``, the lines of
   ``flask-flags/flask_flags.py`` that hold code.
-- ``turning-point.txt``, ``decision-table.txt``, ``snapshot-cost.txt``,
-  ``table-cost.txt``: :mod:`benchmarks.report`'s tables of the run pinned by
-  ``[figures] run = "NNNN"`` (``benchmarks/results/*/NNNN_*.json``).
+- ``turning-point.txt``, ``decision-table.txt``, ``table-cost.txt``:
+  :mod:`benchmarks.report`'s tables of the run pinned by ``[figures] run =
+  "NNNN"`` (``benchmarks/results/*/NNNN_*.json``).
 """
 
 from __future__ import annotations
