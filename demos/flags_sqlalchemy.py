@@ -1,4 +1,4 @@
-"""Feature flags stored in a database table (talk section 4).
+"""Feature flags stored in a database table (talk section 3).
 
 Flask-FeatureFlags 0.6 shipped ``contrib.sqlalchemy``, a handler that reads
 flags from a table; on Flask 3 it no longer imports (it imports

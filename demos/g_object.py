@@ -1,4 +1,4 @@
-"""``g``: per-request storage, including functions (talk section 3).
+"""``g``: per-request storage, including functions (talk section 2).
 
 ``g`` lives in the application context, which Flask pushes for each request
 it serves and pops after it: whatever a request puts there is gone for the

@@ -1,4 +1,4 @@
-"""Signals: hooking into the request lifecycle (talk section 3).
+"""Signals: hooking into the request lifecycle (talk section 2).
 
 Flask sends ``request_started`` before a view runs, ``request_finished``
 with the response, and ``got_request_exception`` when a view raises. An

@@ -359,3 +359,16 @@ def test_a_bad_command_line_exits_2():
 def test_live_is_ignored_by_git():
     lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "/live/" in lines
+
+
+def test_list_gives_each_demo_the_section_whose_slide_shows_it():
+    """A demo included on a slide says that slide's section in its
+    docstring, so `list` and the deck agree."""
+    talk = ROOT / "talk"
+    for rst in sorted(talk.glob("0[0-9]_*.rst")):
+        section = int(rst.name[:2])
+        shown = re.findall(r"^\.\. include:: \.\./demos/(\w+)\.py$",
+                           rst.read_text(encoding="utf-8"), re.MULTILINE)
+        for name in shown:
+            module = importlib.import_module(f"demos.{name}")
+            assert cli.describe(module)[0] == section, (name, rst.name)
