@@ -74,9 +74,10 @@ class PairedRunner:
         for name, variant in self.variants.items():
             self._block(variant, 20)
             calls = 1
-            while (seconds := self._block(variant, calls)) < (
-                    self.block_seconds / 5) and calls < 1_000_000:
+            seconds = self._block(variant, calls)
+            while seconds < self.block_seconds / 5 and calls < 1_000_000:
                 calls *= 4
+                seconds = self._block(variant, calls)
             self.calls[name] = max(1, ceil(self.block_seconds * calls
                                            / seconds))
 
