@@ -25,7 +25,7 @@ import pytest
 import engines
 from demos.cli import discover
 from talk.tools import slides
-from talk.tools._common import ROOT, TALK
+from talk.tools import ROOT, TALK
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

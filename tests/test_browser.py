@@ -26,7 +26,7 @@ from conftest import require
 from deckwalk import IDLE, NEXT_KEYS, next_step, open_deck
 from talk.tools import browser as deck
 from talk.tools import present, slides
-from talk.tools._common import TALK
+from talk.tools import TALK
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from benchmarks import bench_groups as groups
 from benchmarks import report
 from conftest import copy_talk
 from talk.tools import figures, slides
-from talk.tools._common import ROOT
+from talk.tools import ROOT
 
 EXTENSION = ROOT / "flask-flags" / "flask_flags.py"
 

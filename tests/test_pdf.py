@@ -25,7 +25,7 @@ from conftest import require
 from talk.tools import browser as deck
 from talk.tools import pdf as deckpdf
 from talk.tools import screenshots, slides
-from talk.tools._common import ROOT, TALK, ToolError
+from talk.tools import ROOT, TALK, ToolError
 from talk.tools.outline import read_outline
 
 pytestmark = pytest.mark.browser

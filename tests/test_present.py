@@ -23,7 +23,7 @@ import watchfiles
 
 from conftest import copy_talk
 from talk.tools import present, slides
-from talk.tools._common import ROOT, ToolError
+from talk.tools import ROOT, ToolError
 
 
 @pytest.mark.parametrize(("host", "ok"), [("127.0.0.1", True), ("localhost", True),

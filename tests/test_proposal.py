@@ -8,7 +8,7 @@ import re
 import pytest
 
 from talk.tools import ToolError
-from talk.tools._common import ROOT
+from talk.tools import ROOT
 from talk.tools.outline import OutlineError, Section, parse_outline, read_outline
 
 PROPOSAL = ROOT / "proposal.md"

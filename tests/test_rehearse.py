@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from talk.tools import rehearse
-from talk.tools._common import ROOT, TALK
+from talk.tools import ROOT, TALK
 
 SECTION = """\
 Text before the first step is not a step.

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from flask.cli import cli, run_command
 
 from conftest import demo_modules
-from talk.tools._common import ROOT
+from talk.tools import ROOT
 
 DEMOS = ROOT / "demos"
 LOOPBACK = "127.0.0.1"

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import INCLUDED_FOLDERS, copy_talk
 from talk.tools import slides
-from talk.tools._common import ROOT, TALK
+from talk.tools import ROOT, TALK
 
 DEMOS = ROOT / "demos"
 STEP = re.compile(r'<div class="step\b([^"]*)"[^>]*>(.*?)(?=<div class="step\b|\Z)',
