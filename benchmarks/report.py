@@ -83,8 +83,9 @@ class Row:
     def typical(self) -> float:
         """The median of the interleaved rounds if there were any, else
         pytest-benchmark's median."""
-        return self.interleaved if self.interleaved is not None \
-            else self.median
+        if self.interleaved is not None:
+            return self.interleaved
+        return self.median
 
     @property
     def per_check(self) -> float | None:

@@ -101,7 +101,11 @@ def in_new_thread(func, *args):
     """Return ``func(*args)`` called in a new thread, which starts with no
     Flask context (threads do not inherit context variables)."""
     result = {}
-    worker = Thread(target=lambda: result.update(value=func(*args)))
+
+    def run():
+        result["value"] = func(*args)
+
+    worker = Thread(target=run)
     worker.start()
     worker.join()
     return result["value"]

@@ -73,14 +73,12 @@ class Deck:
         folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.workdir))
         try:
             result = slides.render(self.source, folder)
+        except ToolError as exc:  # the build's own one line
+            shutil.rmtree(folder)
+            return self.fail(str(exc))
         except Exception as exc:  # noqa: BLE001 - keep serving, say why
             shutil.rmtree(folder)
-            self.error = str(exc) if isinstance(exc, ToolError) else \
-                f"{shown(self.source)}: {type(exc).__name__}: {exc}"
-            log(f"build FAILED: {self.error}")
-            if self.current is not None:
-                self.publish(self.current)
-            return False
+            return self.fail(f"{shown(self.source)}: {type(exc).__name__}: {exc}")
         self.page = (folder / "index.html").read_text("utf-8")
         self.error, self.watched = None, set(result.dependencies)
         self.folders = sorted({path.parent for path in self.watched if path.parent.is_dir()})
@@ -90,6 +88,15 @@ class Deck:
             shutil.rmtree(self.made.pop(0))
         log(f"built {result.steps} steps")
         return True
+
+    def fail(self, error: str) -> bool:
+        """Keep serving the last good build under a banner saying *error*;
+        False."""
+        self.error = error
+        log(f"build FAILED: {error}")
+        if self.current is not None:
+            self.publish(self.current)
+        return False
 
     def publish(self, folder: Path) -> Path:
         """Write *folder*'s index.html (page, banner, reload) and __build__ anew."""
