@@ -1,22 +1,16 @@
-"""What the slides show that is not typed: made at every build.
+"""What the slides show that is not typed, made at every build: :func:`generate` writes
+reStructuredText (and a QR code) into the build's ``generated`` folder, where slides
+include it (``.. include:: /generated/NAME``):
 
-:func:`generate` writes reStructuredText (and a QR code) into the build's
-``generated`` folder, where slides include it (``.. include::
-/generated/NAME``):
-
-- ``title.txt``, ``closing.txt``: the speaker, the talk's page and the
-  repository, from ``[talk]`` in the ``talk.toml`` beside the deck
-  (``talk/talk.toml``); an empty ``repository_url`` comes from ``git remote
-  get-url origin`` (see :func:`web_url`), and ``repo-qr.svg`` is its QR
-  code (segno). A value still unknown is left off the slides.
-- ``figures.txt``: ``|flask_flags_code_lines|``, the lines of
-  ``flask-flags/flask_flags.py`` that hold code.
-- ``turning-point.txt``, ``decision-table.txt``, ``table-cost.txt``:
-  :mod:`benchmarks.report`'s tables of the run pinned by ``[figures] run =
-  "NNNN"`` (``benchmarks/results/*/NNNN_*.json``).
+- ``title.txt``, ``closing.txt``: the speaker, the talk's page and the repository, from
+  ``[talk]`` in the ``talk.toml`` beside the deck; an empty ``repository_url`` comes from
+  ``git remote get-url origin`` (:func:`web_url`); ``repo-qr.svg`` is its QR code
+  (segno). A value still unknown is left off the slides.
+- ``figures.txt``: ``|flask_flags_code_lines|``, the lines of code of flask_flags.py.
+- ``turning-point.txt``, ``decision-table.txt``, ``table-cost.txt``: the tables
+  (:mod:`benchmarks.report`) of the run that ``[figures] run = "NNNN"`` pins
+  (``benchmarks/results/*/NNNN_*.json``).
 """
-
-from __future__ import annotations
 
 import ast
 import io
@@ -24,19 +18,20 @@ import re
 import subprocess
 import tokenize
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.report import (NEW_RESULTS, RESULTS, SLIDE_TABLES, Run,
-                               RunError, load_run, pinned, runs)
+from benchmarks.report import (NEW_RESULTS, RESULTS, SLIDE_TABLES, Run, RunError,
+                               load_run, pinned, runs)
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
 
 TALK_TOML = TALK / "talk.toml"
 TALK_TOML_NAME = TALK_TOML.name
-#: The generated files that show who gives the talk and where it lives.
-WHO_AND_WHERE = ("title.txt", "closing.txt")
+WHO_AND_WHERE = ("title.txt", "closing.txt")  #: the files that say who and where
 EXTENSION = ROOT / "flask-flags" / "flask_flags.py"
+#: An scp-like git remote: ``git@github.com:owner/repo.git``.
+_SCP_REMOTE = re.compile(r"[\w.-]+@([\w.-]+):(?!/)(.+)")
 
 
 class FigureError(ToolError):
@@ -56,9 +51,8 @@ class TalkInfo:
 def _table(path: Path, name: str) -> dict:
     """Table [*name*] of the TOML file *path* ({} if there is no file)."""
     try:
-        text = read_text(path) if Path(path).is_file() else ""
-        table = tomllib.loads(text).get(name, {})
-    except (tomllib.TOMLDecodeError, ToolError) as exc:
+        table = tomllib.loads(read_text(path) if Path(path).is_file() else "").get(name, {})
+    except tomllib.TOMLDecodeError as exc:
         raise FigureError(f"{shown(path)}: {exc}") from None
     if not isinstance(table, dict):
         raise FigureError(f"{shown(path)}: [{name}] must be a table")
@@ -66,96 +60,84 @@ def _table(path: Path, name: str) -> dict:
 
 
 def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
-    """The ``[talk]`` table of *path*; the repository's URL falls back on
-    the http(s) git remote ``origin`` of *root*. Raises FigureError."""
+    """The ``[talk]`` table of *path*; the repository's URL falls back on the http(s)
+    git remote ``origin`` of *root*. Raises FigureError (ToolError if unreadable)."""
     table, values = _table(path, "talk"), {}
-    for key in ("speaker", "speaker_url", "talk_url", "repository_url"):
+    for key in (field.name for field in fields(TalkInfo)):
         value = table.get(key, "")
         if not isinstance(value, str):
-            raise FigureError(f"{shown(path)}: [talk] {key} must be a "
-                              f"string, not {value!r}")
+            raise FigureError(f"{shown(path)}: [talk] {key} must be a string, "
+                              f"not {value!r}")
         values[key] = value.strip()
-    values["repository_url"] = web_url(values["repository_url"]
-                                       or _git_origin(root))
+    values["repository_url"] = web_url(values["repository_url"] or _git_origin(root))
     return TalkInfo(**values)
 
 
 def _git_origin(root: Path) -> str:
+    """The URL of *root*'s git remote ``origin``, or "" when there is none."""
     try:
-        url = subprocess.run(
-            ["git", "-C", str(root), "remote", "get-url", "origin"],
-            capture_output=True, text=True, timeout=10).stdout.strip()
+        return subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
-    return url
-
-
-#: An scp-like git remote: ``git@github.com:owner/repo.git``.
-_SCP_REMOTE = re.compile(r"[\w.-]+@([\w.-]+):(?!/)(.+)")
 
 
 def web_url(remote: str) -> str:
     """The https page of a git remote *remote*, or "" for none.
 
-    ``git@host:owner/repo.git``, ``ssh://git@host[:port]/owner/repo.git``
-    and ``https://user:token@host/owner/repo.git`` all give
-    ``https://host/owner/repo`` (an ``http://`` remote stays http): no
-    user, password or token is ever kept, nor an ssh port. Other schemes
-    (``file://``, a local path) give "".
+    ``git@host:owner/repo.git``, ``ssh://git@host[:port]/owner/repo.git`` and
+    ``https://user:token@host/owner/repo.git`` all give ``https://host/owner/repo`` (an
+    ``http://`` remote stays http): no user, password or token is ever kept, nor an ssh
+    port. Other schemes (``file://``, a local path) give "".
     """
-    scheme, scp = "https", _SCP_REMOTE.fullmatch(remote)
-    if scp:
-        host, path = scp.groups()
-    else:
-        parts = urlsplit(remote)
-        if parts.scheme not in ("https", "http", "ssh", "git+ssh"):
-            return ""
-        host, path = parts.hostname or "", parts.path
-        if parts.scheme == "http":
-            scheme = "http"  # a page served over http only stays so
-        if parts.scheme.startswith("http") and parts.port:
-            host = f"{host}:{parts.port}"
-    path = path.strip("/").removesuffix(".git")
+    scp = _SCP_REMOTE.fullmatch(remote)
+    parts = urlsplit(f"ssh://{scp[1]}/{scp[2]}" if scp else remote)
+    if parts.scheme not in ("https", "http", "ssh", "git+ssh"):
+        return ""
+    host, path = parts.hostname or "", parts.path.strip("/").removesuffix(".git")
+    if parts.scheme.startswith("http") and parts.port:
+        host = f"{host}:{parts.port}"  # an ssh port is not the web page's
+    scheme = "http" if parts.scheme == "http" else "https"  # http only stays so
     return f"{scheme}://{host}/{path}" if host and path else ""
 
 
 def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
-    """One line for each value the slides leave out, saying where to set it
-    (*where*: the talk.toml to edit)."""
+    """One line for each value the slides leave out, saying where to set it (*where*:
+    the talk.toml to edit)."""
     notices = []
     if not info.speaker:
         notices.append(f"speaker unknown: set [talk] speaker in {where}")
     if not info.talk_url:
-        notices.append(f"the talk's URL is unknown: set [talk] talk_url in "
-                       f"{where}; the first and last slides leave it out")
+        notices.append(f"the talk's URL is unknown: set [talk] talk_url in {where}; the "
+                       "first and last slides leave it out")
     if not info.repository_url:
-        notices.append(f"the repository's URL is unknown: set [talk] "
-                       f"repository_url in {where} (or a git remote "
-                       "'origin'); the first and last slides leave it "
-                       "and its QR code out")
+        notices.append(f"the repository's URL is unknown: set [talk] repository_url in "
+                       f"{where} (or a git remote 'origin'); the first and last slides "
+                       "leave it and its QR code out")
     return notices
 
 
-def _who_and_where(info: TalkInfo, qr: str | None) -> str:
+def _who_and_where(info: TalkInfo) -> str:
+    """The reStructuredText of ``title.txt`` and ``closing.txt``: what *info* knows, and
+    the repository's QR code if its URL is known."""
     lines = []
     if info.speaker:
         person = f"**{info.speaker}**"
         if info.speaker_url:
             person += f" · {info.speaker_url}"
         lines += [".. class:: speaker", "", person, ""]
-    for label, url in (("Talk", info.talk_url),
-                       ("Slides and code", info.repository_url)):
+    for label, url in (("Talk", info.talk_url), ("Slides and code", info.repository_url)):
         if url:
             lines += [f"{label}: {url}", ""]
-    if qr:
-        lines += [f".. image:: {qr}", "   :class: qr",
+    if info.repository_url:  # the image, beside index.html
+        lines += [".. image:: generated/repo-qr.svg", "   :class: qr",
                   f"   :alt: QR code of {info.repository_url}", ""]
     return "\n".join(lines) + "\n"
 
 
 def code_lines(path: Path) -> int:
-    """Lines of the Python file *path* that hold code: not blank, not only
-    a comment, not part of a docstring. FigureError if it is not Python."""
+    """Lines of the Python file *path* that hold code: not blank, not only a comment,
+    not part of a docstring. FigureError if it is not Python."""
     source = read_text(path)
     try:
         tree = ast.parse(source, str(path))
@@ -167,64 +149,55 @@ def code_lines(path: Path) -> int:
     code = {line for token in tokens if token.type not in skip
             for line in range(token.start[0], token.end[0] + 1)}
     for node in ast.walk(tree):
-        body = getattr(node, "body", None)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
-                             ast.AsyncFunctionDef)) and body and (
-                isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            code -= set(range(body[0].lineno, body[0].end_lineno + 1))
+                             ast.AsyncFunctionDef)) and ast.get_docstring(node) is not None:
+            code -= set(range(node.body[0].lineno, node.body[0].end_lineno + 1))
     return len(code)
 
 
 def pinned_run(path: Path = TALK_TOML, results: Path = RESULTS) -> Run:
-    """The run ``[figures] run`` names in *path* (else in talk/talk.toml),
-    read from *results*. Raises FigureError naming the file."""
-    number = (_table(path, "figures").get("run")
-              or _table(TALK_TOML, "figures").get("run"))
+    """The run ``[figures] run`` names in *path* (else in talk/talk.toml), read from
+    *results*. Raises FigureError for a bad pin, RunError naming the file for a run
+    that is missing or cannot be read."""
+    number = _table(path, "figures").get("run") or _table(TALK_TOML, "figures").get("run")
     if not isinstance(number, str) or not re.fullmatch(r"\d{4}", number):
-        raise FigureError(f"{shown(path)}: [figures] run must pin a kept "
-                          f"benchmark run, e.g. run = \"0005\" for "
-                          f"benchmarks/results/*/0005_*.json, not {number!r}")
-    try:
-        return load_run(pinned(number, results))
-    except RunError as exc:
-        raise FigureError(str(exc)) from None
+        raise FigureError(f"{shown(path)}: [figures] run must pin a kept benchmark run, "
+                          f"e.g. run = \"0005\" for benchmarks/results/*/0005_*.json, "
+                          f"not {number!r}")
+    return load_run(pinned(number, results))
 
 
 def run_notice(run: Run, *folders: Path) -> str:
     """One line naming *run*, and the newest run in *folders* if newer."""
+    notice = f"benchmark figures from {run.name} (pinned in talk.toml)"
     newer = [found for stamp, found in runs(*folders) if stamp > run.datetime]
-    return (f"benchmark figures from {run.name} (pinned in talk.toml)" + (
-        f"; a newer run exists: {shown(newer[-1])} ('make bench-keep', then "
-        "pin it to use it)" if newer else ""))
+    if newer:
+        notice += (f"; a newer run exists: {shown(newer[-1])} ('make bench-keep', then "
+                   "pin it to use it)")
+    return notice
 
 
 def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
              new_results: Path = NEW_RESULTS) -> tuple[list[str], set[Path]]:
-    """Write every generated file into *folder* (created). Returns the
-    notices (one line each: a value the slides leave out; the benchmark run
-    used, and a newer one) and the files the figures came from. Raises
-    FigureError."""
+    """Write every generated file into *folder* (created). Returns the notices (one
+    line each: a value the slides leave out; the benchmark run used, and a newer one)
+    and the files the figures came from. Raises FigureError."""
     folder.mkdir(parents=True, exist_ok=True)
-    info, qr = talk_info(path), None
+    info = talk_info(path)
     if info.repository_url:
         import segno
-
         segno.make(info.repository_url, error="m").save(
             str(folder / "repo-qr.svg"), kind="svg", scale=8, border=2,
             dark="#1a1a1a", light="#ffffff", xmldecl=False)
-        qr = "generated/repo-qr.svg"  # the image, beside index.html
-    who = _who_and_where(info, qr)
-    files = {"title.txt": who, "closing.txt": who, "figures.txt":
-             f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n"}
-    run = pinned_run(path, results)
+    lines = code_lines(EXTENSION)
+    files = {"title.txt": _who_and_where(info), "closing.txt": _who_and_where(info),
+             "figures.txt": f".. |flask_flags_code_lines| replace:: {lines}\n"}
     try:
+        run = pinned_run(path, results)
         files.update({name: make(run) for name, make in SLIDE_TABLES.items()})
     except RunError as exc:
         raise FigureError(str(exc)) from None
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    return (unknown(info, shown(path)) + [run_notice(run, results,
-                                                     new_results)],
-            {Path(path).resolve(), EXTENSION.resolve(), run.path.resolve()})
+    notices = [*unknown(info, shown(path)), run_notice(run, results, new_results)]
+    return notices, {Path(path).resolve(), EXTENSION.resolve(), run.path.resolve()}

@@ -1,12 +1,9 @@
-"""The one reader of the ``## Outline`` in proposal.md (for rehearse, the
-slide build, ``python -m demos list`` and the tests). Up to the next ``## ``
-heading, each non-blank line is a section, ``N. Title (M min)``, or a ``- ``
-bullet indented under one. The planned minutes may be followed, after ``;``
-and in any order, by the minutes of ``live coding L min``, ``demos D min``
-(or ``demo``) and ``questions Q min``. Minutes may be decimal; sections are
-numbered 1, 2, 3 ... in order; the last parentheses on the line hold the
-minutes, so a title may hold some too.
-"""
+"""The one reader of proposal.md's ``## Outline`` (for rehearse, the slide build, the tests).
+Up to the next ``## ``, each non-blank line is a section, ``N. Title (M min)``, numbered
+1, 2, 3 ... in order, or a ``- `` bullet indented under one. The planned minutes may be
+followed, after ``;`` and in any order, by ``live coding L min``, ``demos D min`` (or
+``demo``) and ``questions Q min``. Minutes may be decimal; the last parentheses on a line
+hold them (a title may hold some too)."""
 
 import os
 import re
@@ -14,10 +11,9 @@ from dataclasses import dataclass, replace
 
 from talk.tools._common import ToolError, read_text, shown
 
-_HEADING = re.compile(r"^##\s+Outline\s*$")
-_SECTION = re.compile(r"^(\d+)\.\s+(\S.*?)\s+\(([^()]*)\)\s*$")
-_BULLET = re.compile(r"^\s+-\s+(\S.*)$")
-_PART = re.compile(r"^(?:(live coding|demos?|questions?) )?(\d+(?:\.\d+)?) min$")
+_SECTION = re.compile(r"(\d+)\.\s+(\S.*?)\s+\(([^()]*)\)\s*")
+_BULLET = re.compile(r"\s+-\s+(\S.*)")
+_PART = re.compile(r"(?:(live coding|demos?|questions?) )?(\d+(?:\.\d+)?) min")
 _FIELD = {None: "minutes", "live coding": "live_coding", "demo": "demos",
           "demos": "demos", "question": "questions", "questions": "questions"}
 FORMAT = ("'N. Title (M min)' or 'N. Title (M min; live coding L min; "
@@ -30,9 +26,8 @@ class OutlineError(ToolError, ValueError):
 
 @dataclass(frozen=True)
 class Section:
-    """A section: its outline item (*line* in the proposal; minutes as floats)
-    and, filled by rehearse from its file ``0N_*.rst``, its steps' words of
-    notes and its live-coding segments ``(name, characters typed)``."""
+    """An outline item (*line* in the proposal, minutes as floats) and, filled by rehearse
+    from its ``0N_*.rst``, its steps' words of notes and live segments ``(name, chars)``."""
 
     number: int
     title: str
@@ -51,19 +46,18 @@ class Section:
 
 
 def parse_outline(markdown: str, source: str = "proposal.md") -> list[Section]:
-    """The sections of the outline in the Markdown text *markdown*, named
-    *source* in messages. Raises OutlineError naming the line when there is
-    no outline or no section, for a line in neither format, or for numbers
-    that do not run 1, 2, 3 ..."""
+    """The sections of the outline in the Markdown text *markdown*, named *source* in
+    messages. Raises OutlineError naming the line when there is no outline or no
+    section, for a line in neither format, or for numbers that do not run 1, 2, 3 ..."""
     lines = markdown.splitlines()
-    heads = [n for n, line in enumerate(lines, 1) if _HEADING.match(line)]
-    if not heads:
+    start = next((n for n, line in enumerate(lines, 1)
+                  if line.split() == ["##", "Outline"]), 0)
+    if not start:
         raise OutlineError(f"{source}: no '## Outline' heading")
     sections: list[Section] = []
-    for number, line in enumerate(lines[heads[0]:], heads[0] + 1):
-        where = f"{source}:{number}"
-        found = _SECTION.match(line)
-        bullet = _BULLET.match(line)
+    for number, line in enumerate(lines[start:], start + 1):
+        found = _SECTION.fullmatch(line)
+        bullet = _BULLET.fullmatch(line)
         if line.startswith("## "):
             break
         if bullet and sections:
@@ -71,21 +65,20 @@ def parse_outline(markdown: str, source: str = "proposal.md") -> list[Section]:
             sections[-1] = replace(last, bullets=(*last.bullets, bullet[1]))
         elif found and int(found[1]) == len(sections) + 1:
             sections.append(Section(len(sections) + 1, found[2], line=number,
-                                    **_minutes(found[3], where)))
+                                    **_minutes(found[3], f"{source}:{number}")))
         elif found:
-            raise OutlineError(f"{where}: section {found[1]} where section "
+            raise OutlineError(f"{source}:{number}: section {found[1]} where section "
                                f"{len(sections) + 1} comes next")
         elif line.strip():
-            raise OutlineError(f"{where}: neither a section ({FORMAT}) nor a '- ' "
-                               f"bullet indented under one: {line.strip()!r}")
+            raise OutlineError(f"{source}:{number}: neither a section ({FORMAT}) nor a "
+                               f"'- ' bullet indented under one: {line.strip()!r}")
     if not sections:
-        raise OutlineError(f"{source}:{heads[0]}: no {FORMAT} line under '## Outline'")
+        raise OutlineError(f"{source}:{start}: no {FORMAT} line under '## Outline'")
     return sections
 
 
 def read_outline(path: os.PathLike | str) -> list[Section]:
-    """:func:`parse_outline` of the UTF-8 file *path*; raises OutlineError, or
-    ToolError when the file cannot be read or is not UTF-8."""
+    """:func:`parse_outline` of the UTF-8 file *path* (ToolError if unreadable or not)."""
     return parse_outline(read_text(path), shown(path))
 
 
@@ -93,10 +86,9 @@ def _minutes(text: str, where: str) -> dict[str, float]:
     """The Section fields that the parentheses' *text* gives."""
     fields: dict[str, float] = {}
     for index, part in enumerate(p.strip() for p in text.split(";")):
-        found = _PART.match(part)
+        found = _PART.fullmatch(part)
         field = _FIELD[found[1]] if found else ""
-        first_is_the_plan = (field == "minutes") == (index == 0)
-        if not found or not first_is_the_plan or field in fields:
+        if not found or (field == "minutes") != (index == 0) or field in fields:
             raise OutlineError(f"{where}: {part!r} in ({text}): write the "
                                f"minutes as {FORMAT}")
         fields[field] = float(found[2])

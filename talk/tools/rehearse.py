@@ -1,13 +1,13 @@
 """Rehearsal sheet: the minutes each section plans against what it needs.
 
-``python -m talk.tools.rehearse [--wpm 130] [--cpm 100] [--checkpoints DIR]
-[PROPOSAL.md] [TALK_DIR]``. Item N of the outline (:mod:`talk.tools.outline`)
-is the file ``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at
-``--wpm`` words a minute plus the outline's live coding, demos and questions,
-and fits when its plan is within 20% of that. Its live segments (the
-characters of demos.checkpoints.typed) at ``--cpm`` a minute plus RUN_MINUTES each must fit
-its live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one
-does not (saying by how much) or for bad input; 2 for a bad command line.
+``python -m talk.tools.rehearse [--wpm 130] [--cpm 100] [--checkpoints DIR] [PROPOSAL.md]
+[TALK_DIR]``. Item N of the outline (:mod:`talk.tools.outline`) is the file
+``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at ``--wpm`` words a minute plus
+the outline's live coding, demos and questions, and fits when its plan is within 20% of
+that. Its live segments (the characters of demos.checkpoints.typed) at ``--cpm`` a minute
+plus RUN_MINUTES each must fit its live-coding minutes (to 0.1 min). Exit status: 0 when
+all fit; 1 when one does not (saying by how much) or for bad input; 2 for a bad command
+line.
 """
 
 import math
@@ -26,12 +26,14 @@ TOLERANCE = 0.20  #: a plan fits within this fraction of what it needs
 #: docutils reads no included or raw file, and leaves its messages to the build
 QUIET = {"_disable_config": True, "report_level": 5, "halt_level": 5,
          "file_insertion_enabled": False, "raw_enabled": False}
+#: A row of the sheet: section, plan, steps, words, talk, live, demos, q&a, needs, off.
+ROW = "{:34}{:6.1f}{:6}{:6}" + "{:6.1f}" * 5 + "{:+6.0%}"
 
 
 def steps(rst: str, source: str) -> tuple[int, ...]:
-    """Words of notes in each step (from a transition) of the section file
-    text *rst*, named *source*: the white-space separated tokens with a
-    letter or digit in its ``.. note::`` blocks, in docutils' tree."""
+    """Words of notes in each step (from a transition) of the section file text *rst*,
+    named *source*: the white-space separated tokens with a letter or digit in its
+    ``.. note::`` blocks, in docutils' tree."""
     from docutils import nodes
     from docutils.core import publish_doctree
     from hovercraft.parse import HovercraftReader
@@ -48,32 +50,28 @@ def steps(rst: str, source: str) -> tuple[int, ...]:
 
 
 def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Section]:
-    """The outline's sections with their files' steps and live segments: the
-    pairs of consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff``
-    the file includes. Raises ToolError naming a file (and line) that cannot
-    be read, when the files are not one per outline item, or for two
-    checkpoints with one number."""
+    """The outline's sections with their files' steps and live segments: the pairs of
+    consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff`` the file includes.
+    Raises ToolError naming a file (and line) that cannot be read, when the files are not
+    one per outline item, or for two checkpoints with one number."""
     outline = read_outline(proposal)
     files = [path for path in sorted(Path(talk).glob("*_*.rst"))
              if path.name.split("_")[0].isdigit()]
     if [int(path.name.split("_")[0]) for path in files] != [s.number for s in outline]:
         raise ToolError(f"{shown(talk)}: {len(files)} section files for {len(outline)} "
-                        f"outline items in {shown(proposal)}: name one file "
-                        "0N_*.rst for each item N")
+                        f"outline items in {shown(proposal)}: name one file 0N_*.rst for "
+                        "each item N")
     try:
-        found = [(number, read_text(path))
-                 for number, path in checkpoints(folder).items()]
+        found = [(n, read_text(path)) for n, path in checkpoints(folder).items()]
     except ValueError as exc:
         raise ToolError(str(exc)) from None
     sections = []
     for section, path in zip(outline, files):
         text = read_text(path)
-        live = []
-        for (a, old), (b, new) in zip(found, found[1:]):
-            if f"step{a:02d}-step{b:02d}.diff" in text:
-                live.append((f"step{a:02d} -> step{b:02d}", typed(old, new)))
-        sections.append(replace(section, live=tuple(live),
-                                steps=steps(text, str(path))))
+        live = tuple((f"step{a:02d} -> step{b:02d}", typed(old, new))
+                     for (a, old), (b, new) in zip(found, found[1:])
+                     if f"step{a:02d}-step{b:02d}.diff" in text)
+        sections.append(replace(section, live=live, steps=steps(text, str(path))))
     return sections
 
 
@@ -95,44 +93,6 @@ def words_to_change(s: Section, wpm: float = WORDS_PER_MINUTE) -> int:
     return max(0, math.ceil((low - needs(s, wpm)) * wpm - 1e-9))
 
 
-def report(sections: list[Section], wpm: float = WORDS_PER_MINUTE,
-           cpm: float = CHARACTERS_PER_MINUTE) -> tuple[str, list[str]]:
-    """The rehearsal table with the live segments' estimates, and one line
-    per section that does not fit its plan or its live-coding minutes."""
-    total = Section(0, "Total", sum(s.minutes for s in sections),
-                    sum(s.live_coding for s in sections), sum(s.demos for s in sections),
-                    questions=sum(s.questions for s in sections),
-                    steps=tuple(step for s in sections for step in s.steps))
-    lines = [f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
-             f"  (minutes; talk at {wpm:g} words/min; fits within 20%)"]
-    for s in [*sections, total]:
-        lines.append(_row(s, wpm))
-    problems = []
-    for s in sections:
-        problems += _problems(s, wpm, cpm)
-        if not s.live:
-            continue
-        lines.append(f"{s.number}. live coding, typed at {cpm:g} characters/min "
-                     f"plus {RUN_MINUTES:g} min a segment to run and show:")
-        for name, chars in s.live:
-            lines.append(f"  {name}: {chars} characters, "
-                         f"{chars / cpm + RUN_MINUTES:.1f} min")
-        lines.append(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the "
-                     f"outline gives {s.live_coding:g}")
-    return "\n".join(lines), problems
-
-
-def _row(s: Section, wpm: float) -> str:
-    """Section *s*'s row of the table."""
-    need = needs(s, wpm)
-    name = f"{s.number}. {s.title}"[:34] if s.number else "Total"
-    row = f"{name:34}{s.minutes:6.1f}{len(s.steps):6}{s.words:6}"
-    for minutes in (s.words / wpm, s.live_coding, s.demos, s.questions, need):
-        row += f"{minutes:6.1f}"
-    off = (s.minutes - need) / need if need else 0.0
-    return row + f"{off:+6.0%}"
-
-
 def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
     """Why section *s* does not fit its plan or its live-coding minutes."""
     found = []
@@ -145,9 +105,8 @@ def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
     short = round(typing(s, cpm), 1) - s.live_coding
     if short > 1e-9:
         found.append(f"section {s.number}: its {len(s.live)} live segments need "
-                     f"{typing(s, cpm):.1f} min, the outline gives "
-                     f"{s.live_coding:g}: {short:.1f} min short; give it more "
-                     "in proposal.md, or type less")
+                     f"{typing(s, cpm):.1f} min, the outline gives {s.live_coding:g}: "
+                     f"{short:.1f} min short; give it more in proposal.md, or type less")
     return found
 
 
@@ -168,9 +127,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args) -> int:
+    """Print the sheet, and on stderr each section that does not fit; 1 if one does not."""
+    wpm, cpm = args.wpm, args.cpm
     sections = rehearse(args.proposal, args.talk, args.checkpoints)
-    text, problems = report(sections, args.wpm, args.cpm)
-    print(text)
+    rows = [(f"{s.number}. {s.title}"[:34], s.minutes, len(s.steps), s.words, s.words / wpm,
+             s.live_coding, s.demos, s.questions, needs(s, wpm)) for s in sections]
+    columns = list(zip(*rows))
+    rows.append(("Total", *(sum(column) for column in columns[1:])))
+    print(f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
+          f"  (minutes; talk at {wpm:g} words/min; fits within 20%)")
+    for row in rows:  # off: how far the plan, row[1], is from what it needs, row[-1]
+        print(ROW.format(*row, (row[1] - row[-1]) / row[-1] if row[-1] else 0.0))
+    for s in [s for s in sections if s.live]:
+        print(f"{s.number}. live coding, typed at {cpm:g} characters/min plus "
+              f"{RUN_MINUTES:g} min a segment to run and show:")
+        for name, chars in s.live:
+            print(f"  {name}: {chars} characters, {chars / cpm + RUN_MINUTES:.1f} min")
+        print(f"  all {len(s.live)}: {typing(s, cpm):.1f} min; the outline gives "
+              f"{s.live_coding:g}")
+    problems = [line for s in sections for line in _problems(s, wpm, cpm)]
     for line in problems:
         print(f"rehearse: {line}", file=sys.stderr)
     return 1 if problems else 0
