@@ -74,7 +74,6 @@ def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
 
 
 def _git_origin(root: Path) -> str:
-    """The URL of *root*'s git remote ``origin``, or "" when there is none."""
     try:
         return subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
                               capture_output=True, text=True, timeout=10).stdout.strip()
