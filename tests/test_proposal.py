@@ -171,3 +171,18 @@ def test_a_proposal_that_is_not_utf8_names_its_line(tmp_path):
     with pytest.raises(ToolError,
                        match=r"proposal.md:4: byte 0xe9 \(column 7\)"):
         read_outline(proposal)
+
+
+def test_the_first_bad_character_is_named_with_its_column_in_characters(tmp_path):
+    """read_text (talk.tools._common) names whichever comes first, a control
+    character or a byte that is not UTF-8; its column counts characters."""
+    proposal = tmp_path / "proposal.md"
+    proposal.write_bytes("## Outline\n\n1. Café\x07 (3 min)\n2. Caf".encode()
+                         + b"\xe9 (2 min)\n")
+    with pytest.raises(ToolError, match=r"proposal.md:3: control character "
+                                        r"U\+0007 \(column 8\): remove it"):
+        read_outline(proposal)
+    proposal.write_bytes("## Outline\n\n1. Café ".encode() + b"\xff (3 min)\n2. \x01\n")
+    with pytest.raises(ToolError, match=r"proposal.md:3: byte 0xff \(column 9\) is "
+                                        "not UTF-8: save the file as UTF-8"):
+        read_outline(proposal)

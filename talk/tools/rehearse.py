@@ -16,6 +16,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from docutils import nodes
+from docutils.core import publish_doctree
+from hovercraft.parse import HovercraftReader
+
 from demos.checkpoints import CHECKPOINTS, checkpoints, typed
 from talk.tools._common import ROOT, TALK, ToolError, parser, read_text, run, shown
 from talk.tools.outline import Section, read_outline
@@ -34,10 +38,6 @@ def steps(rst: str, source: str) -> tuple[int, ...]:
     """Words of notes in each step (from a transition) of the section file text *rst*,
     named *source*: the white-space separated tokens with a letter or digit in its
     ``.. note::`` blocks, in docutils' tree."""
-    from docutils import nodes
-    from docutils.core import publish_doctree
-    from hovercraft.parse import HovercraftReader
-
     tree = publish_doctree(rst, source_path=source, reader=HovercraftReader(),
                            settings_overrides=QUIET)
     words: list[int] = []
