@@ -19,7 +19,7 @@ from benchmarks import bench_groups as groups
 from benchmarks import report
 from conftest import copy_talk
 from talk.tools import figures, slides
-from talk.tools import ROOT
+from talk.tools import ROOT, ToolError
 
 EXTENSION = ROOT / "flask-flags" / "flask_flags.py"
 
@@ -136,6 +136,15 @@ def test_a_broken_talk_toml_is_named(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(figures.FigureError, match=re.escape(message)):
         figures.talk_info(path, tmp_path)
+
+
+def test_a_talk_toml_that_is_not_utf8_is_named_once_with_its_line(tmp_path):
+    path = tmp_path / "talk.toml"
+    path.write_bytes(b'[talk]\nspeaker = "Ad\xe1"\n')
+    with pytest.raises(ToolError) as caught:
+        figures.talk_info(path, tmp_path)
+    assert str(caught.value) == (f"{path}:2: byte 0xe1 (column 14) is not UTF-8: "
+                                 "save the file as UTF-8")
 
 
 def test_unknown_values_are_named_once_each(tmp_path):
