@@ -82,13 +82,10 @@ def _git_origin(root: Path) -> str:
 
 
 def web_url(remote: str) -> str:
-    """The https page of a git remote *remote*, or "" for none.
-
-    ``git@host:owner/repo.git``, ``ssh://git@host[:port]/owner/repo.git`` and
-    ``https://user:token@host/owner/repo.git`` all give ``https://host/owner/repo`` (an
-    ``http://`` remote stays http): no user, password or token is ever kept, nor an ssh
-    port. Other schemes (``file://``, a local path) give "".
-    """
+    """The web page of the git remote *remote*, or "" for none: ``git@host:owner/repo.git``,
+    ``ssh://git@host[:port]/owner/repo.git`` and ``https://user:token@host/owner/repo.git``
+    all give ``https://host/owner/repo`` (an ``http://`` remote stays http), never keeping a
+    user, password, token or ssh port. Other schemes (``file://``, a local path) give ""."""
     scp = _SCP_REMOTE.fullmatch(remote)
     parts = urlsplit(f"ssh://{scp[1]}/{scp[2]}" if scp else remote)
     if parts.scheme not in ("https", "http", "ssh", "git+ssh"):

@@ -1,9 +1,9 @@
-"""The one reader of proposal.md's ``## Outline`` (for rehearse, the slide build, the tests).
-Up to the next ``## ``, each non-blank line is a section, ``N. Title (M min)``, numbered
-1, 2, 3 ... in order, or a ``- `` bullet indented under one. The planned minutes may be
-followed, after ``;`` and in any order, by ``live coding L min``, ``demos D min`` (or
-``demo``) and ``questions Q min``. Minutes may be decimal; the last parentheses on a line
-hold them (a title may hold some too)."""
+"""The one reader of proposal.md's ``## Outline`` (for rehearse, the slide build and the
+tests). Up to the next ``## ``, each non-blank line is a section, ``N. Title (M min)``,
+numbered 1, 2, 3 ... in order, or a ``- `` bullet indented under one. The planned minutes
+may be followed, after ``;`` and in any order, by ``live coding L min``, ``demos D min``
+(or ``demo``) and ``questions Q min``. Minutes may be decimal; the last parentheses on a
+line hold them (a title may hold some too)."""
 
 import os
 import re
