@@ -1,13 +1,12 @@
 """Rehearsal sheet: the minutes each section plans against what it needs.
 
-``python -m talk.tools.rehearse [--wpm 130] [--cpm 100] [--checkpoints DIR] [PROPOSAL.md]
-[TALK_DIR]``. Item N of the outline (:mod:`talk.tools.outline`) is the file
+Item N of the outline in PROPOSAL.md (:mod:`talk.tools.outline`) is the file
 ``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at ``--wpm`` words a minute plus
 the outline's live coding, demos and questions, and fits when its plan is within 20% of
-that. Its live segments (the characters of demos.checkpoints.typed) at ``--cpm`` a minute
-plus RUN_MINUTES each must fit its live-coding minutes (to 0.1 min). Exit status: 0 when
-all fit; 1 when one does not (saying by how much) or for bad input; 2 for a bad command
-line.
+that. Its live segments (demos.checkpoints.typed: the characters typed from one checkpoint
+in ``--checkpoints`` to the next) at ``--cpm`` a minute plus RUN_MINUTES each must fit its
+live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one does not (saying by how
+much) or for bad input; 2 for a bad command line.
 """
 
 import math
@@ -113,13 +112,14 @@ def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run rehearse with the command line *argv*; returns the exit status."""
     command = parser("rehearse", __doc__)
-    command.add_argument("proposal", nargs="?", type=Path, default=ROOT / "proposal.md")
-    command.add_argument("talk", nargs="?", type=Path, default=TALK)
+    command.add_argument("proposal", metavar="PROPOSAL.md", nargs="?", type=Path,
+                         default=ROOT / "proposal.md")
+    command.add_argument("talk", metavar="TALK_DIR", nargs="?", type=Path, default=TALK)
     command.add_argument("--wpm", type=float, default=WORDS_PER_MINUTE,
                          help="speaking, words a minute (default 130)")
     command.add_argument("--cpm", type=float, default=CHARACTERS_PER_MINUTE,
                          help="typing on stage, characters a minute (100)")
-    command.add_argument("--checkpoints", type=Path, default=CHECKPOINTS)
+    command.add_argument("--checkpoints", metavar="DIR", type=Path, default=CHECKPOINTS)
     args = command.parse_args(argv)
     if not all(0 < rate < math.inf for rate in (args.wpm, args.cpm)):
         command.error("--wpm and --cpm take a number above 0")  # exits 2
