@@ -5,8 +5,8 @@ Item N of the outline in PROPOSAL.md (:mod:`talk.tools.outline`) is the file
 the outline's live coding, demos and questions, and fits when its plan is within 20% of
 that. Its live segments (demos.checkpoints.typed: the characters typed from one checkpoint
 in ``--checkpoints`` to the next) at ``--cpm`` a minute plus RUN_MINUTES each must fit its
-live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one does not (saying by how
-much) or for bad input; 2 for a bad command line.
+live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one does not (saying
+by how much) or for bad input; 2 for a bad command line.
 """
 
 import math
