@@ -22,6 +22,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import segno
+
 from benchmarks.report import (NEW_RESULTS, RESULTS, SLIDE_TABLES, Run, RunError,
                                load_run, pinned, runs)
 from talk.tools._common import ROOT, TALK, ToolError, read_text, shown
@@ -177,17 +179,17 @@ def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
              new_results: Path = NEW_RESULTS) -> tuple[list[str], set[Path]]:
     """Write every generated file into *folder* (created). Returns the notices (one
     line each: a value the slides leave out; the benchmark run used, and a newer one)
-    and the files the figures came from. Raises FigureError."""
+    and the files the figures came from. Raises FigureError (ToolError for a file that
+    cannot be read)."""
     folder.mkdir(parents=True, exist_ok=True)
     info = talk_info(path)
     if info.repository_url:
-        import segno
         segno.make(info.repository_url, error="m").save(
             str(folder / "repo-qr.svg"), kind="svg", scale=8, border=2,
             dark="#1a1a1a", light="#ffffff", xmldecl=False)
-    lines = code_lines(EXTENSION)
-    files = {"title.txt": _who_and_where(info), "closing.txt": _who_and_where(info),
-             "figures.txt": f".. |flask_flags_code_lines| replace:: {lines}\n"}
+    who = _who_and_where(info)
+    files = {"title.txt": who, "closing.txt": who, "figures.txt":
+             f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n"}
     try:
         run = pinned_run(path, results)
         files.update({name: make(run) for name, make in SLIDE_TABLES.items()})

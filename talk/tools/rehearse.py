@@ -135,7 +135,7 @@ def _command(args) -> int:
     columns = list(zip(*rows))
     rows.append(("Total", *(sum(column) for column in columns[1:])))
     print(f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
-          f"  (minutes; talk at {wpm:g} words/min; fits within 20%)")
+          f"  (minutes; talk at {wpm:g} words/min; fits within {TOLERANCE:.0%})")
     for row in rows:  # off: how far the plan, row[1], is from what it needs, row[-1]
         print(ROW.format(*row, (row[1] - row[-1]) / row[-1] if row[-1] else 0.0))
     for s in [s for s in sections if s.live]:
