@@ -216,7 +216,7 @@ BAD_INPUTS = {
     "missing css file": (
         lambda talk: edit(talk / "index.rst", ":css: theme/projector.css",
                           ":css: theme/missing.css"),
-        "index.rst:3: :css: file 'theme/missing.css' not found"),
+        "index.rst:3: :css: file 'theme/missing.css' is not found"),
     "live-coding diff on no slide": (
         lambda talk: edit(talk / "03_feature_flags.rst",
                           ".. include:: /generated/step03-step04.diff\n   :code: diff\n",
