@@ -200,6 +200,9 @@ BAD_INPUTS = {
                           '01_one.rst:6: (ERROR/3) Unknown directive type "nnote"'),
     "missing css file": ("index.rst", b"theme/projector.css", b"theme/missing.css",
                          "index.rst:2: :css: file 'theme/missing.css' is not found"),
+    "css file copied outside the build": (
+        "index.rst", b"theme/projector.css", b"../demo.py",
+        "index.rst:2: :css: file '../demo.py' would be copied outside the build"),
     "live-coding diff on no slide": (
         "02_two.rst", b".. include:: /generated/step03-step04.diff\n   :code: diff\n", b"",
         "/generated/step03-step04.diff is generated from the checkpoints but "

@@ -29,9 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
 from docutils.utils import SystemMessage
+from docutils.writers.docutils_xml import Writer
+from lxml import etree, html
 
 from demos.checkpoints import CHECKPOINTS, checkpoints, diff
 from talk.tools import figures
@@ -39,12 +42,13 @@ from talk.tools._common import CONTROL, ROOT, TALK, ToolError, parser, read_text
 from talk.tools.outline import read_outline
 
 MARKER, GENERATED = ".talk-slides-build", "generated"
-HEADER = "# talk.tools.slides made this folder and every path below; the next build replaces them"
+HEADER = ("# talk.tools.slides made this folder and every path below; the next "
+          "build replaces them")
 #: A diff fits a 1024x768 slide as every code block: 12 lines of 66 columns.
 MAX_DIFF_LINES, MAX_DIFF_WIDTH = 12, 66
-SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1, "warning_stream": False,
+SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
             "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
-            "syntax_highlight": "short", "traceback": True}
+            "syntax_highlight": "short", "traceback": True, "warning_stream": False}
 RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
 CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
 STEPS = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*")  # one group of :steps:
@@ -179,7 +183,8 @@ def _lines(lines: list[str], node, docstring: bool) -> list[str]:
     skip = range(0)
     if not docstring and hasattr(node, "body") and ast.get_docstring(node):
         skip = range(node.body[0].lineno - 1, node.body[0].end_lineno)
-    kept = [line for n, line in enumerate(lines[:node.end_lineno]) if n >= first and n not in skip]
+    kept = [line for n, line in enumerate(lines[:node.end_lineno])
+            if n >= first and n not in skip]
     return textwrap.dedent("\n".join(kept)).splitlines()
 
 
@@ -233,7 +238,6 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
     """Render the deck *source* into *folder*, a new empty folder; returns
     the Build. Raises BuildError (ToolError for an unreadable file) when the
     deck is not strictly correct; *folder* is then half-written."""
-    from docutils.core import publish_doctree
     from hovercraft.parse import HovercraftReader
 
     source, folder = Path(source).resolve(), Path(folder).resolve()
@@ -246,10 +250,10 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
     proposal = source.parent.parent / "proposal.md"
     if not proposal.is_file():
         proposal = ROOT / "proposal.md"
-    reader = HovercraftReader()
-    settings = {**SETTINGS, "root_prefix": str(folder)}
+    reader, settings = HovercraftReader(), {**SETTINGS, "root_prefix": str(folder)}
     try:
-        doctree = publish_doctree(text, str(source), reader=reader, settings_overrides=settings)
+        doctree = publish_doctree(text, str(source), reader=reader,
+                                  settings_overrides=settings)
         read = {Path(name).resolve() for name in reader.settings.record_dependencies.list}
         _check(doctree, source, read | {source}, diffs)
         (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree), encoding="utf-8")
@@ -300,13 +304,10 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
     SlideMaker, position_slides, Template and XSLT on the tree parsed once;
     the deck's files are copied here, each checked to stay inside *folder*.
     """
-    from docutils.core import publish_from_doctree
-    from docutils.writers.docutils_xml import Writer
     from hovercraft import template as tpl
     from hovercraft.generate import ResourceResolver
     from hovercraft.parse import SlideMaker
     from hovercraft.position import position_slides
-    from lxml import etree, html
 
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
         "_disable_config": True, "syntax_highlight": "short"})
@@ -319,10 +320,12 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
     shutil.copytree(template.template_root, folder, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("template.*"))  # hovercraft's css/, js/
     for name in ("talk-plan.js", "print.js"):
-        template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}", tpl.JS_POSITION_HEADER)
+        template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
+                              tpl.JS_POSITION_HEADER)
     checkout, used = source.parent.parent, set()
     for match in RESOURCE_FIELD.finditer(text):
-        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}: :{match[1]}: file"
+        line = text.count("\n", 0, match.start()) + 1
+        where = f"{shown(source)}:{line}: :{match[1]}: file"
         kind, _, media = match[1].partition("-")
         for name in match[2].split():
             path = _checked(name, source.parent, folder, folder, checkout, where)
@@ -331,11 +334,12 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
             (folder / name).write_text(content, encoding="utf-8")
             used.add(path)
             if kind == "js":
-                position = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
-                template.add_resource(path, tpl.JS_RESOURCE, name, position)
+                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
+                template.add_resource(path, tpl.JS_RESOURCE, name, at)
                 continue
             if media not in ("console", "preview"):
-                template.add_resource(path, tpl.CSS_RESOURCE, name, media or "screen,projection")
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
+                                      media or "screen,projection")
             for url in CSS_URL.finditer(content):
                 line = f"{shown(path)}:{content.count(chr(10), 0, url.start()) + 1}:"
                 used.add(_copy(url[1], path.parent, (folder / name).parent, folder, checkout,
@@ -362,8 +366,6 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
 def _uris(node, where: str) -> list[str]:
     """The files an image node, or the ``<img>``/``<source>`` of a raw html
     node, shows; BuildError for one without a src."""
-    from lxml import html
-
     if isinstance(node, nodes.image):
         return [node["uri"]]
     if "html" not in node.get("format", "").split():
@@ -383,7 +385,8 @@ def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
     of the repository) and the copy stays inside *folder*."""
     path = (here / uri).resolve()
     if ":" in uri or not Path(os.path.normpath(there / uri)).is_relative_to(folder):
-        problem = "would be copied outside the build (or is a URL): keep it in the deck's folder"
+        problem = ("would be copied outside the build (or is a URL): keep it in the "
+                   "deck's folder")
     elif path.is_dir():
         problem = "is a folder"
     elif not path.is_file():
