@@ -423,12 +423,12 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
     except UnicodeEncodeError:
         raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: give "
                          "another") from None
-    if target.is_symlink():
-        raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
-    if target.exists() and not target.is_dir():
-        raise BuildError(f"{shown(target)} is a file, not a folder: give a folder for the "
-                         "deck (the file is left as it is)")
     try:
+        if target.is_symlink():
+            raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
+        if target.exists() and not target.is_dir():
+            raise BuildError(f"{shown(target)} is a file, not a folder: give a folder for "
+                             "the deck (the file is left as it is)")
         _refuse_foreign(target, target)
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{target.name}.new-",
