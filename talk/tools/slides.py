@@ -431,8 +431,8 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
                              "the deck (the file is left as it is)")
         _refuse_foreign(target, target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=f".{target.name}.new-",
-                                         dir=target.parent) as name:
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.new-", dir=target.parent,
+                                         ignore_cleanup_errors=True) as name:
             staging = Path(name)
             staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
             result = render(source, staging, checkpoint_folder)
