@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INCLUDED_FOLDERS, copy_talk
+from conftest import INCLUDED_FOLDERS
 from talk.tools import slides
 from talk.tools import ROOT, TALK
 
