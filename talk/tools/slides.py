@@ -341,9 +341,9 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
                 template.add_resource(path, tpl.CSS_RESOURCE, name,
                                       media or "screen,projection")
             for url in CSS_URL.finditer(content):
-                line = f"{shown(path)}:{content.count(chr(10), 0, url.start()) + 1}:"
+                url_line = content.count("\n", 0, url.start()) + 1
                 used.add(_copy(url[1], path.parent, (folder / name).parent, folder, checkout,
-                               line))
+                               f"{shown(path)}:{url_line}:"))
     for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
         where = f"{shown(node.source or '?')}:{node.line or 0}:"
         for uri in _uris(node, where):
