@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INCLUDED_FOLDERS, copy_talk
+from conftest import INCLUDED_FOLDERS
 from talk.tools import slides
 from talk.tools import ROOT, TALK
 
@@ -122,16 +122,6 @@ def assert_one_line_failure(status: int, err: str, where: str) -> None:
     assert "Traceback" not in err
 
 
-@pytest.fixture
-def deck(tmp_path, good_build) -> tuple[Path, Path]:
-    """A copy of the deck's sources and of its last good build:
-    ``(talk, target)``, both in tmp_path."""
-    talk, target = good_build
-    copy_talk(tmp_path)
-    shutil.copytree(target, tmp_path / "out" / "slides")
-    return tmp_path / "talk", tmp_path / "out" / "slides"
-
-
 def tiny_deck(folder: Path, sections: dict[str, str] | None = None) -> Path:
     """A small deck in *folder*: index.rst and its section files; returns
     index.rst's path."""
@@ -153,88 +143,82 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def underline(length: int):
-    def change(talk: Path) -> None:
-        path = talk / "01_introduction.rst"
-        text = path.read_text(encoding="utf-8")
-        changed = re.sub(r"^(One extension, every hook it needs\n)=+$",
-                         rf"\g<1>{'=' * length}", text, count=1, flags=re.M)
-        assert changed != text
-        path.write_text(changed, encoding="utf-8")
-    return change
+#: A title as long as the deck's longest; its underline is broken below.
+TITLE = "One extension, every hook it needs"
+#: A small deck with one of each thing the bad inputs below break: a :css:
+#: file, a note, demo code between markers, every live-coding diff of the
+#: real checkpoints, two section files.
+RICH = {
+    "index.rst": ":title: Rich\n:css: theme/projector.css\n\n.. include:: 01_one.rst\n"
+                 ".. include:: 02_two.rst\n",
+    "theme/projector.css": "pre { color: black; }\n",
+    "01_one.rst": f"----\n\n{TITLE}\n{'=' * len(TITLE)}\n\n.. note::\n\n   Say it.\n\n"
+                  "----\n\nCode\n====\n\n.. include:: ../demo.py\n   :code: python\n"
+                  "   :start-after: # [start:lazy]\n   :end-before: # [end:lazy]\n",
+    "02_two.rst": "----\n\nLive coding\n===========\n\n" + "".join(
+        f".. include:: /generated/step0{n}-step0{n + 1}.diff\n   :code: diff\n\n"
+        for n in (1, 2, 3)),
+    "../demo.py": "import os\n\n# [start:lazy]\nx = 1\n# caf\n# [end:lazy]\n",
+}
 
 
-def bad_byte(name: str, line: int):
-    """Put a byte that is not UTF-8 at the start of *line* of *name*."""
-    def change(talk: Path) -> None:
-        path = talk / name
-        lines = path.read_bytes().splitlines(keepends=True)
-        lines[line - 1] = b"\xff" + lines[line - 1]
-        path.write_bytes(b"".join(lines))
-    return change
+@pytest.fixture(scope="module")
+def rich_build(tmp_path_factory) -> Path:
+    """A folder holding the RICH deck (talk/) and its good build
+    (out/slides/), made once per module."""
+    folder = tmp_path_factory.mktemp("rich")
+    for name, text in RICH.items():
+        (folder / "talk" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "talk" / name).write_text(text, encoding="utf-8")
+    slides.build(folder / "talk" / "index.rst", folder / "out" / "slides")
+    return folder
 
 
-def bad_byte_in_included_demo(talk: Path) -> None:
-    demo = talk / "broken_demo.py"
-    demo.write_bytes(b"# [start:lazy]\nx = 1\n# caf\xe9\n# [end:lazy]\n")
-    edit(talk / "02_architecture.rst", "../demos/g_object.py",
-         "broken_demo.py")
+@pytest.fixture
+def deck(tmp_path, rich_build) -> tuple[Path, Path]:
+    """A copy of the RICH deck's sources and of its last good build:
+    ``(talk, target)``, both in tmp_path."""
+    shutil.copytree(rich_build, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "talk", tmp_path / "out" / "slides"
 
 
-def empty(name: str):
-    return lambda talk: (talk / name).write_text("\n", encoding="utf-8")
-
-
-def without_transitions(talk: Path) -> None:
-    path = talk / "06_questions.rst"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^-{4,}\n", "", text, flags=re.M), encoding="utf-8")
-
-
-def no_step_at_all(talk: Path) -> None:
-    (talk / "index.rst").write_text(":title: Nothing\n\nJust a paragraph.\n",
-                                    encoding="utf-8")
-
-
+SHORT = "01_one.rst:4: (INFO/1) Possible title underline, too short for the title"
+#: name: (file of the RICH deck, bytes in it (None: all), new bytes, where
+#: the one line points)
 BAD_INPUTS = {
-    "missing include file": (
-        lambda talk: edit(talk / "03_feature_flags.rst",
-                          "demos/jinja.py\n   :code:", "demos/no_such_file.py\n   :code:"),
-        "03_feature_flags.rst:"),
-    "missing marker": (
-        lambda talk: edit(talk / "03_feature_flags.rst", "# [start:register]",
-                          "# [start:no-such-marker]"),
-        "03_feature_flags.rst:"),
-    "title underline of 1 character": (underline(1), "01_introduction.rst:"),
-    "title underline of 2 characters": (underline(2), "01_introduction.rst:"),
-    "title underline of 3 characters": (underline(3), "01_introduction.rst:"),
-    "title underline shorter than the title": (underline(10),
-                                               "01_introduction.rst:"),
-    "unknown directive": (
-        lambda talk: edit(talk / "05_shipping.rst", ".. note::", ".. nnote::"),
-        "05_shipping.rst:"),
-    "missing css file": (
-        lambda talk: edit(talk / "index.rst", ":css: theme/projector.css",
-                          ":css: theme/missing.css"),
-        "index.rst:3: :css: file 'theme/missing.css' not found"),
+    "missing include file": ("01_one.rst", b"../demo.py", b"../no_such_file.py",
+                             '01_one.rst:15: (ERROR/3) Problems with "include" directive'),
+    "missing marker": ("01_one.rst", b"# [start:lazy]", b"# [start:no-such-marker]",
+                       '01_one.rst:15: (ERROR/3) Problem with "start-after" option'),
+    "title underline of 1 character": ("01_one.rst", b"=" * len(TITLE), b"=", SHORT),
+    "title underline of 2 characters": ("01_one.rst", b"=" * len(TITLE), b"==", SHORT),
+    "title underline of 3 characters": ("01_one.rst", b"=" * len(TITLE), b"===", SHORT),
+    "title underline shorter than the title": (
+        "01_one.rst", b"=" * len(TITLE), b"=" * 10,
+        "01_one.rst:4: (WARNING/2) Title underline too short"),
+    "unknown directive": ("01_one.rst", b".. note::", b".. nnote::",
+                          '01_one.rst:6: (ERROR/3) Unknown directive type "nnote"'),
+    "missing css file": ("index.rst", b"theme/projector.css", b"theme/missing.css",
+                         "index.rst:2: :css: file 'theme/missing.css' is not found"),
+    "css file copied outside the build": (
+        "index.rst", b"theme/projector.css", b"../demo.py",
+        "index.rst:2: :css: file '../demo.py' would be copied outside the build"),
     "live-coding diff on no slide": (
-        lambda talk: edit(talk / "03_feature_flags.rst",
-                          ".. include:: /generated/step03-step04.diff\n   :code: diff\n",
-                          ""),
+        "02_two.rst", b".. include:: /generated/step03-step04.diff\n   :code: diff\n", b"",
         "/generated/step03-step04.diff is generated from the checkpoints but "
         "no slide includes it"),
     "byte that is not UTF-8 in a section file": (
-        bad_byte("02_architecture.rst", 7), "02_architecture.rst:7: byte 0xff"),
+        "01_one.rst", b"   Say it.", b"\xff   Say it.", "01_one.rst:8: byte 0xff (column 1)"),
     "byte that is not UTF-8 in the master file": (
-        bad_byte("index.rst", 2), "index.rst:2: byte 0xff"),
+        "index.rst", b":css:", b"\xff:css:", "index.rst:2: byte 0xff"),
     "byte that is not UTF-8 in an included demo": (
-        bad_byte_in_included_demo, "broken_demo.py:3: byte 0xe9 (column 6)"),
-    "empty master file": (empty("index.rst"), "index.rst:1: the file is empty"),
-    "empty section file": (empty("05_shipping.rst"),
-                           "05_shipping.rst:1: the file is empty"),
-    "section file with no step": (without_transitions,
-                                  "06_questions.rst:1: starts no step"),
-    "deck with no step": (no_step_at_all, "index.rst:1: the deck has no step"),
+        "../demo.py", b"# caf", b"# caf\xe9", "demo.py:5: byte 0xe9 (column 6)"),
+    "empty master file": ("index.rst", None, b"\n", "index.rst:1: the file is empty"),
+    "empty section file": ("02_two.rst", None, b"\n", "02_two.rst:1: the file is empty"),
+    "section file with no step": ("02_two.rst", b"----\n", b"",
+                                  "02_two.rst:1: starts no step"),
+    "deck with no step": ("index.rst", None, b":title: Nothing\n\nJust a paragraph.\n",
+                          "index.rst:1: the deck has no step"),
 }
 
 
@@ -243,8 +227,10 @@ def test_bad_input_fails_the_build_and_keeps_the_last_good_one(capsys, deck, cas
     talk, target = deck
     good = {path.relative_to(target): path.read_bytes()
             for path in target.rglob("*") if path.is_file()}
-    change, where = BAD_INPUTS[case]
-    change(talk)
+    name, old, new, where = BAD_INPUTS[case]
+    data = (talk / name).read_bytes()
+    assert old is None or old in data, f"{old!r} not in {name}"
+    (talk / name).write_bytes(new if old is None else data.replace(old, new, 1))
 
     status, out, err = build(capsys, talk / "index.rst", target)
 
@@ -344,10 +330,9 @@ def test_a_symbolic_link_given_as_target_is_refused(capsys, tmp_path):
         (tmp_path / "real").iterdir())
 
 
-def test_a_file_added_to_a_previous_build_survives(capsys, tmp_path):
-    index = tiny_deck(tmp_path / "talk")
-    target = tmp_path / "out"
-    assert build(capsys, index, target)[0] == 0
+def test_a_file_added_to_a_previous_build_survives(capsys, deck):
+    talk, target = deck
+    index = talk / "index.rst"
     (target / "css" / "mine.css").write_text("p {}\n", encoding="utf-8")
     status, out, err = build(capsys, index, target)
     assert_one_line_failure(status, err, "mine.css")
@@ -500,13 +485,12 @@ def raise_oserror(number: int):
 
 
 @pytest.mark.parametrize("number", [errno.EBUSY, errno.ENOSPC, errno.EACCES])
-def test_an_oserror_is_one_line(capsys, tmp_path, monkeypatch, number):
+def test_an_oserror_is_one_line(capsys, deck, monkeypatch, number):
     """A mount point as target (EBUSY at the swap), a full disk (ENOSPC),
     a read-only parent (EACCES): simulated."""
-    index = tiny_deck(tmp_path / "talk")
-    assert build(capsys, index, tmp_path / "out")[0] == 0
+    talk, target = deck
     monkeypatch.setattr(slides, "_swap", raise_oserror(number))
-    status, out, err = build(capsys, index, tmp_path / "out")
+    status, out, err = build(capsys, talk / "index.rst", target)
     assert_one_line_failure(status, err, os.strerror(number))
     assert "the last good build" in err
 
@@ -522,10 +506,8 @@ def test_a_target_under_a_file_or_not_utf8_is_one_line(capsys, tmp_path):
 
 
 def test_a_file_written_into_the_target_during_a_build_survives(
-        capsys, tmp_path, monkeypatch):
-    index = tiny_deck(tmp_path / "talk")
-    target = tmp_path / "out"
-    assert build(capsys, index, target)[0] == 0
+        capsys, deck, monkeypatch):
+    talk, target = deck
     render = slides.render
 
     def render_and_meanwhile(source, folder, checkpoints):
@@ -533,10 +515,10 @@ def test_a_file_written_into_the_target_during_a_build_survives(
         return render(source, folder, checkpoints)
 
     monkeypatch.setattr(slides, "render", render_and_meanwhile)
-    status, out, err = build(capsys, index, target)
+    status, out, err = build(capsys, talk / "index.rst", target)
     assert_one_line_failure(status, err, "mine.txt")
     assert (target / "mine.txt").read_text(encoding="utf-8") == "mine\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "talk"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["slides"]
 
 
 # --- excerpts by name and the talk plan ------------------------------------------

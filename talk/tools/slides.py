@@ -17,7 +17,6 @@ and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
 from __future__ import annotations
 
 import ast
-import io
 import json
 import os
 import re
@@ -30,8 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
+from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
+from docutils.utils import SystemMessage
+from docutils.writers.docutils_xml import Writer
+from lxml import etree, html
 
 from demos.checkpoints import CHECKPOINTS, checkpoints, diff
 from talk.tools import figures
@@ -45,7 +48,7 @@ HEADER = ("# talk.tools.slides made this folder and every path below; the next "
 MAX_DIFF_LINES, MAX_DIFF_WIDTH = 12, 66
 SETTINGS = {"_disable_config": True, "halt_level": 2, "report_level": 1,
             "input_encoding": "utf-8", "input_encoding_error_handler": "strict",
-            "syntax_highlight": "short", "traceback": True}
+            "syntax_highlight": "short", "traceback": True, "warning_stream": False}
 RESOURCE_FIELD = re.compile(r"^:((?:css|js)(?:-[\w-]+)?):\s*(.+)$", re.M)
 CSS_URL = re.compile(r"""url\(['"]?(.*?)['"]?[\)\?\#]""")  # hovercraft's
 STEPS = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*")  # one group of :steps:
@@ -94,13 +97,12 @@ class Excerpt(Directive):
     or module-level assignment NAME of the Python file FILE (relative to the
     rst file), dedented, with its decorators and the comment lines above it,
     its docstring left out (unless ``:docstring:``). ``:steps: 1-3, 4, 5-9``:
-    ascending groups of its lines, each an impress.js substep. ``:language:``
-    names another lexer. A NAME not defined exactly once fails the build."""
+    ascending groups of its lines, each an impress.js substep. A NAME not
+    defined exactly once fails the build."""
 
     required_arguments = 1
-    option_spec = {"name": directives.unchanged_required,
-                   "steps": directives.unchanged, "docstring": directives.flag,
-                   "language": directives.unchanged_required}
+    option_spec = {"name": directives.unchanged_required, "steps": directives.unchanged,
+                   "docstring": directives.flag}
 
     def run(self):
         path = Path(self.state.document.current_source).parent / self.arguments[0]
@@ -112,44 +114,35 @@ class Excerpt(Directive):
         except (ToolError, SyntaxError) as exc:
             raise self.error(f"excerpt: {exc}") from None
         if len(found) != 1:
-            raise self.error(f"excerpt: {len(found) or 'no'} definitions of "
-                             f"{name!r} in {shown(path)}: give a def, class, "
-                             "method or assignment defined once")
+            raise self.error(f"excerpt: {len(found) or 'no'} definitions of {name!r} in "
+                             f"{shown(path)}: give a def, class, method or assignment "
+                             "defined once")
         lines = _lines(text.splitlines(), found[0], "docstring" in self.options)
         return [self.block("\n".join(lines), self.groups(len(lines)))]
 
     def groups(self, count: int) -> dict[int, int]:
         """``{line: group}`` of the ``:steps:`` option, for *count* lines."""
-        group_of: dict[int, int] = {}
-        last = group = 0
-        for part in self.options.get("steps", "").split(","):
-            if not part.strip():
-                continue
+        parts = [part for part in self.options.get("steps", "").split(",") if part.strip()]
+        group_of, last = {}, 0
+        for group, part in enumerate(parts):
             match = STEPS.fullmatch(part)
-            first = int(match[1]) if match else 0
-            end = int(match[2] or match[1]) if match else 0
+            first, end = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
             if first <= last or end < first or end > count:
-                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending "
-                                 f"groups of lines 1-{count}: 1-3, 4, 5-9")
-            for line in range(first, end + 1):
-                group_of[line] = group
-            last, group = end, group + 1
+                raise self.error(f"excerpt: :steps: {part.strip()!r}: give ascending groups "
+                                 f"of lines 1-{count}: 1-3, 4, 5-9")
+            group_of.update(dict.fromkeys(range(first, end + 1), group))
+            last = end
         return group_of
 
     def block(self, code: str, group_of: dict[int, int]):
         """The highlighted literal block of *code*; with substeps, each run
         of lines of one group (or of none) in a ``<span>`` of its own."""
-        from docutils.utils.code_analyzer import Lexer, LexerError
+        from docutils.utils.code_analyzer import Lexer
 
-        language = self.options.get("language", "python")
-        try:
-            tokens = list(Lexer(code, language, "short"))
-        except LexerError as exc:
-            raise self.error(f"excerpt: {exc}") from None
-        block = nodes.literal_block(code, classes=["code", language])
+        block = nodes.literal_block(code, classes=["code", "python"])
         self.add_name(block)
         parent, current, line = block, None, 1
-        for classes, value in tokens:
+        for classes, value in Lexer(code, "python", "short"):
             for piece in value.splitlines(keepends=True):
                 if group_of and group_of.get(line, -1) != current:
                     current = group_of.get(line, -1)
@@ -174,11 +167,9 @@ def _find(body: list, names: list[str]) -> list:
             defined = [node.target.id]
         else:
             defined = [getattr(node, "name", None)]
-        if names[0] not in defined:
-            continue
-        if len(names) == 1:
+        if names[0] in defined and len(names) == 1:
             found.append(node)
-        else:
+        elif names[0] in defined:
             found += _find(getattr(node, "body", []), names[1:])
     return found
 
@@ -209,19 +200,19 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
         steps = list(checkpoints(folder).values())
     except ValueError as exc:
         raise BuildError(str(exc)) from None
+    texts = [read_text(path) for path in steps]
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for old, new in zip(steps, steps[1:]):
+    for old, new, before, after in zip(steps, steps[1:], texts, texts[1:]):
         name = f"{old.name[:6]}-{new.name[:6]}.diff"
-        lines = diff(read_text(old), read_text(new)).splitlines()
+        lines = diff(before, after).splitlines()
         if not lines:
             raise BuildError(f"{shown(new)}: the same code as {old.name}")
         widest = max(len(line) for line in lines)
         if len(lines) > MAX_DIFF_LINES or widest > MAX_DIFF_WIDTH:
-            raise BuildError(
-                f"/{GENERATED}/{name}: {len(lines)} lines, {widest} columns; "
-                f"a slide holds {MAX_DIFF_LINES} lines of {MAX_DIFF_WIDTH}: "
-                f"make the step from {old.name} to {new.name} smaller")
+            raise BuildError(f"/{GENERATED}/{name}: {len(lines)} lines, {widest} columns; a "
+                             f"slide holds {MAX_DIFF_LINES} lines of {MAX_DIFF_WIDTH}: make "
+                             f"the step from {old.name} to {new.name} smaller")
         (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(out / name)
     return written
@@ -237,20 +228,16 @@ def talk_plan(proposal: Path, doctree) -> str:
         prefix = f"{section.number:02d}_"
         first = next((n for n, name in enumerate(starts) if name.startswith(prefix)), None)
         sections.append({"number": section.number, "title": section.title,
-                         "minutes": section.minutes, "start": start,
-                         "first_step": first})
+                         "minutes": section.minutes, "start": start, "first_step": first})
         start += section.minutes
     plan = json.dumps({"minutes": start, "sections": sections}, ensure_ascii=False)
     return f"window.talkPlan = {plan};\n"
 
 
-def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
-           ) -> Build:
+def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) -> Build:
     """Render the deck *source* into *folder*, a new empty folder; returns
     the Build. Raises BuildError (ToolError for an unreadable file) when the
     deck is not strictly correct; *folder* is then half-written."""
-    from docutils.core import publish_doctree
-    from docutils.utils import SystemMessage
     from hovercraft.parse import HovercraftReader
 
     source, folder = Path(source).resolve(), Path(folder).resolve()
@@ -263,26 +250,23 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS
     proposal = source.parent.parent / "proposal.md"
     if not proposal.is_file():
         proposal = ROOT / "proposal.md"
-    reader = HovercraftReader()
-    settings = {**SETTINGS, "root_prefix": str(folder), "warning_stream": io.StringIO()}
+    reader, settings = HovercraftReader(), {**SETTINGS, "root_prefix": str(folder)}
     try:
         doctree = publish_doctree(text, str(source), reader=reader,
                                   settings_overrides=settings)
-        read = {Path(n).resolve() for n in reader.settings.record_dependencies.list}
+        read = {Path(name).resolve() for name in reader.settings.record_dependencies.list}
         _check(doctree, source, read | {source}, diffs)
-        if set(diffs) & read:
-            read |= {path.resolve() for path in checkpoints(checkpoint_folder).values()}
-        if not read & {generated / name for name in figures.WHO_AND_WHERE}:
-            notices = []  # no slide shows who and where: nothing is missing
-        (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree),
-                                                encoding="utf-8")
+        (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree), encoding="utf-8")
         (generated / "print.js").write_text(PRINT_JS, encoding="utf-8")
         steps, copied = _write_html(doctree, source, text, folder)
     except SystemMessage as exc:
         raise BuildError(" ".join(str(exc).split("\n\n")[0].split())) from None
     except RecursionError:
-        raise BuildError(f"{shown(source)}: nested too deeply (a list in a "
-                         "list in a list ...)") from None
+        raise BuildError(f"{shown(source)}: nested too deeply (a list in a list in a list "
+                         "...)") from None
+    if not read & {generated / name for name in figures.WHO_AND_WHERE}:
+        notices = []  # no slide shows who and where: nothing is missing
+    read |= {path.resolve() for path in checkpoints(checkpoint_folder).values()}
     every = read | copied | used | {proposal, source}
     outside = {path for path in every if not path.is_relative_to(folder)}
     return Build(steps, frozenset(outside), tuple(notices))
@@ -293,63 +277,77 @@ def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
     two slides, one title), an included .rst file that starts no step, or a
     diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
-        text = message.astext()
-        if "Duplicate implicit target name" not in text.splitlines()[0]:
-            raise BuildError(" ".join(text.split("\n\n")[0].split()))
+        if "Duplicate implicit target name" not in message.astext().splitlines()[0]:
+            raise SystemMessage(message, message["level"])
         message.parent.remove(message)
-    starts = {Path(t.source).resolve()
-              for t in doctree.findall(nodes.transition) if t.source}
+    starts = {Path(t.source).resolve() for t in doctree.findall(nodes.transition) if t.source}
     for path in sorted(read):
         if path.suffix == ".rst" and path != master and path not in starts:
-            raise BuildError(f"{shown(path)}:1: starts no step: an included "
-                             ".rst file begins each of its steps with a "
-                             "transition line (----)")
+            raise BuildError(f"{shown(path)}:1: starts no step: an included .rst file "
+                             "begins each of its steps with a transition line (----)")
     missing = [path for path in diffs if path not in read]
     if missing and len(missing) < len(diffs):
-        raise BuildError(f"/{GENERATED}/{missing[0].name} is generated from "
-                         "the checkpoints but no slide includes it: every "
-                         "live-coding step is on a slide")
+        raise BuildError(f"/{GENERATED}/{missing[0].name} is generated from the checkpoints "
+                         "but no slide includes it: every live-coding step is on a slide")
 
 
-def _write_html(doctree, source: Path, text: str, folder: Path
-                ) -> tuple[int, set[Path]]:
+def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, set[Path]]:
     """Write index.html and the files it uses into *folder*; returns the
     number of steps and the files copied.
 
     Not hovercraft's own ``generate()`` or ``rst2html()``: they take a file
-    name and parse it again with settings of their own (not strict, no
-    ``root_prefix``, docutils.conf read), and copy resources to paths joined
-    unchecked (``../x`` lands outside the target). So this is the smallest
-    copy of rst2html's middle: hovercraft's SlideMaker, position_slides,
-    Template and XSLT on the tree parsed once; files are copied here, each
-    checked to stay inside *folder*.
+    name and parse it again through ``rst2xml`` with only
+    ``{"syntax_highlight": "short"}`` (not strict, docutils.conf read, no
+    ``root_prefix``, which the ``/generated/NAME`` includes need), and
+    ``copy_resource`` joins paths unchecked (``../x`` lands outside the
+    target). So this is the smallest copy of rst2html's middle: hovercraft's
+    SlideMaker, position_slides, Template and XSLT on the tree parsed once;
+    the deck's files are copied here, each checked to stay inside *folder*.
     """
-    from docutils.core import publish_from_doctree
-    from docutils.writers.docutils_xml import Writer
     from hovercraft import template as tpl
     from hovercraft.generate import ResourceResolver
     from hovercraft.parse import SlideMaker
     from hovercraft.position import position_slides
-    from lxml import etree, html
 
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
         "_disable_config": True, "syntax_highlight": "short"})
     slides = SlideMaker(etree.fromstring(xml))
     tree = slides.walk()
     if slides.need_mathjax:
-        raise BuildError(f"{shown(source)}: math needs MathJax from the "
-                         "network, and the deck must work offline")
+        raise BuildError(f"{shown(source)}: math needs MathJax from the network, and the "
+                         "deck must work offline")
     template = tpl.Template()
+    shutil.copytree(template.template_root, folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("template.*"))  # hovercraft's css/, js/
     for name in ("talk-plan.js", "print.js"):
         template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
                               tpl.JS_POSITION_HEADER)
-    ours = _resources(source, text, folder)
-    for kind, name, path, media in ours:
-        if kind == "js":
-            position = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
-            template.add_resource(path, tpl.JS_RESOURCE, name, position)
-        elif media not in ("console", "preview"):
-            template.add_resource(path, tpl.CSS_RESOURCE, name, media or "screen,projection")
+    checkout, used = source.parent.parent, set()
+    for match in RESOURCE_FIELD.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        where = f"{shown(source)}:{line}: :{match[1]}: file"
+        kind, _, media = match[1].partition("-")
+        for name in match[2].split():
+            path = _checked(name, source.parent, folder, folder, checkout, where)
+            content = read_text(path)  # read once: checked, written, scanned
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(content, encoding="utf-8")
+            used.add(path)
+            if kind == "js":
+                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
+                template.add_resource(path, tpl.JS_RESOURCE, name, at)
+                continue
+            if media not in ("console", "preview"):
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
+                                      media or "screen,projection")
+            for url in CSS_URL.finditer(content):
+                url_line = content.count("\n", 0, url.start()) + 1
+                used.add(_copy(url[1], path.parent, (folder / name).parent, folder, checkout,
+                               f"{shown(path)}:{url_line}:"))
+    for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
+        where = f"{shown(node.source or '?')}:{node.line or 0}:"
+        for uri in _uris(node, where):
+            used.add(_copy(uri, source.parent, folder, folder, checkout, where))
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
@@ -359,54 +357,15 @@ def _write_html(doctree, source: Path, text: str, folder: Path
     page = template.doctype + html.tostring(transform(tree))
     steps = page.count(b'class="step ')
     if not steps:
-        raise BuildError(f"{shown(source)}:1: the deck has no step: start "
-                         "each step with a transition line (----)")
+        raise BuildError(f"{shown(source)}:1: the deck has no step: start each step with a "
+                         "transition line (----)")
     (folder / "index.html").write_bytes(page)
-    for resource in template.resources:
-        if resource.is_in_template:
-            _copy(Path(template.get_source_path(resource)), folder / resource.final_path())
-    checkout = source.parent.parent
-    used = {path for _, _, path, _ in ours}
-    for kind, name, path, _ in ours:  # read once: checked, scanned, written
-        content = read_text(path)
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-        if kind != "css":
-            continue
-        for match in CSS_URL.finditer(content):
-            where = f"{shown(path)}:{content.count(chr(10), 0, match.start()) + 1}"
-            used.add(_copy_used(match[1], path.parent, target.parent, folder, where,
-                                checkout))
-    for node in doctree.findall(lambda n: isinstance(n, (nodes.image, nodes.raw))):
-        where = f"{shown(node.source or '?')}:{node.line or 0}"
-        for uri in _uris(node, where):
-            used.add(_copy_used(uri, source.parent, folder, folder, where, checkout))
     return steps, used - {None}
-
-
-def _resources(source: Path, text: str, folder: Path) -> list[tuple]:
-    """``(kind, name, path, media)`` of each :css:/:js: file of the master
-    file *text*; BuildError for one that is missing or lands outside *folder*."""
-    found = []
-    for match in RESOURCE_FIELD.finditer(text):
-        where = f"{shown(source)}:{text.count(chr(10), 0, match.start()) + 1}"
-        kind, _, media = match[1].partition("-")
-        for name in match[2].split():
-            if _outside(name, folder, folder):
-                raise BuildError(f"{where}: :{match[1]}: {name!r} would be "
-                                 "copied outside the build")
-            if not (source.parent / name).is_file():
-                raise BuildError(f"{where}: :{match[1]}: file {name!r} not found")
-            found.append((kind, name, (source.parent / name).resolve(), media))
-    return found
 
 
 def _uris(node, where: str) -> list[str]:
     """The files an image node, or the ``<img>``/``<source>`` of a raw html
     node, shows; BuildError for one without a src."""
-    from lxml import html
-
     if isinstance(node, nodes.image):
         return [node["uri"]]
     if "html" not in node.get("format", "").split():
@@ -414,122 +373,102 @@ def _uris(node, where: str) -> list[str]:
     uris = []
     for element in html.fromstring(f"<div>{node.astext()}</div>").iter("img", "source"):
         if not element.get("src", "").strip():
-            raise BuildError(f"{where}: <{element.tag}> without a src: give the "
-                             "file it shows")
+            raise BuildError(f"{where} <{element.tag}> without a src: give the file it shows")
         uris.append(element.get("src"))
     return uris
 
 
-def _outside(name: str, there: Path, folder: Path) -> bool:
-    """True when *name* (relative to *there*) is a URL or lands outside
-    *folder*."""
-    return ":" in name or not Path(os.path.normpath(there / name)).is_relative_to(folder)
-
-
-def _copy_used(uri: str, here: Path, there: Path, folder: Path, where: str,
-               checkout: Path) -> Path | None:
-    """Copy the file *uri* names (from *here* to *there*, in *folder*);
-    returns its path (None for a ``data:``/``#`` URI or a generated file).
-    BuildError naming *where* unless it is a file of the checkout (or of
-    the repository) that stays inside *folder*."""
-    path, target = (here / uri).resolve(), there / uri
-    if uri.startswith(("data:", "#")):
-        return None
-    if target.resolve().is_relative_to(folder / GENERATED) and target.is_file():
-        return None
-    if _outside(uri, there, folder):
-        problem = ("would be copied outside the build (or is a URL): keep it in "
-                   "the deck's folder")
+def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
+             where: str) -> Path:
+    """The file *uri* names (relative to *here*), to be copied to *there* /
+    *uri*; BuildError naming *where* unless it is a file of *checkout* (or
+    of the repository) and the copy stays inside *folder*."""
+    path = (here / uri).resolve()
+    if ":" in uri or not Path(os.path.normpath(there / uri)).is_relative_to(folder):
+        problem = ("would be copied outside the build (or is a URL): keep it in the "
+                   "deck's folder")
     elif path.is_dir():
         problem = "is a folder"
     elif not path.is_file():
         problem = "is not found"
-    elif not (path.is_relative_to(ROOT) or path.is_relative_to(checkout.resolve())):
+    elif not (path.is_relative_to(ROOT) or path.is_relative_to(checkout)):
         problem = "is outside the checkout"
     else:
-        _copy(path, target)
         return path
-    raise BuildError(f"{where}: {uri!r} {problem}")
+    raise BuildError(f"{where} {uri!r} {problem}")
 
 
-def _copy(path: Path, target: Path) -> None:
+def _copy(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
+          where: str) -> Path | None:
+    """Copy the file *uri* names to *there* / *uri* (see _checked); returns
+    its path, or None for a ``data:``/``#`` URI or a generated file."""
+    target = there / uri
+    if uri.startswith(("data:", "#")) or (
+            target.is_file() and target.resolve().is_relative_to(folder / GENERATED)):
+        return None
+    path = _checked(uri, here, there, folder, checkout, where)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, target)
+    return path
 
 
-def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS
-          ) -> Build:
+def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> Build:
     """Build *source* into the folder *target*, replacing it only on success
     and only if it is new, empty or a previous build; returns the Build.
-    Raises BuildError (any OSError too) and then leaves *target* as it was."""
+    Raises BuildError (any OSError too) and then leaves *target* as it was;
+    a target that is a symbolic link, a file or not UTF-8 is refused."""
     target = Path(os.path.abspath(target))
-    try:
-        check_target(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-",
-                                        dir=target.parent))
-        try:
-            staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
-            result = render(source, staging, checkpoint_folder)
-            listed = [HEADER, *sorted(_paths(staging))]
-            (staging / MARKER).write_text("\n".join(listed) + "\n", encoding="utf-8")
-            _swap(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    except OSError as exc:
-        raise BuildError(f"{shown(exc.filename or target)}: "
-                         f"{exc.strerror or exc}") from None
-    return result
-
-
-def check_target(target: Path) -> None:
-    """BuildError unless *target* is a new folder, an empty one, or one a
-    build made holding only what that build listed."""
     try:
         str(target).encode("utf-8")
     except UnicodeEncodeError:
-        raise BuildError(f"{ascii(str(target))}: the folder's name is not "
-                         "UTF-8: give another") from None
-    if target.is_symlink():
-        raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
-    if target.exists() and not target.is_dir():
-        raise BuildError(f"{shown(target)} is a file, not a folder: give a "
-                         "folder for the deck (the file is left as it is)")
-    _refuse_foreign(target, target)
+        raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: give "
+                         "another") from None
+    try:
+        if target.is_symlink():
+            raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
+        if target.exists() and not target.is_dir():
+            raise BuildError(f"{shown(target)} is a file, not a folder: give a folder for "
+                             "the deck (the file is left as it is)")
+        _refuse_foreign(target, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.new-", dir=target.parent,
+                                         ignore_cleanup_errors=True) as name:
+            staging = Path(name)
+            staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a server
+            result = render(source, staging, checkpoint_folder)
+            made = sorted(path.relative_to(staging).as_posix() for path in staging.rglob("*"))
+            (staging / MARKER).write_text("\n".join([HEADER, *made]) + "\n", encoding="utf-8")
+            _swap(staging, target)
+    except OSError as exc:
+        raise BuildError(f"{shown(exc.filename or target)}: {exc.strerror or exc}") from None
+    return result
 
 
-def _refuse_foreign(folder: Path, target: Path) -> None:
-    """BuildError when *folder* (the build *target*, or its old copy) holds
-    a path its list does not name."""
-    found = _paths(folder) if folder.is_dir() else set()
-    made = _manifest(folder)
-    foreign = sorted(found if made is None else found - made - {MARKER})
-    if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
-        raise BuildError(
-            f"{shown(target)} holds {shown(target / foreign[0])}{more}, which the "
-            "build did not make: give a new or empty folder, or one a build made "
-            "(nothing was changed)")
-
-
-def is_build(folder: Path) -> bool:
-    """True if *folder* is a folder a build made."""
-    return Path(folder).is_dir() and _manifest(Path(folder)) is not None
-
-
-def _paths(folder: Path) -> set[str]:
-    """Every file and folder below *folder*, relative, with ``/``."""
-    return {Path(top, name).relative_to(folder).as_posix()
-            for top, dirs, files in os.walk(folder) for name in dirs + files}
-
-
-def _manifest(folder: Path) -> set[str] | None:
-    """What the build that made *folder* listed; None if no build did."""
+def _listed(folder: Path) -> set[str] | None:
+    """The paths below *folder* (relative, with ``/``) that the build which
+    made it listed, and its list; None if no build made it."""
     try:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return set(lines[1:]) if lines[:1] == [HEADER] else None
+    return {MARKER, *lines[1:]} if lines[:1] == [HEADER] else None
+
+
+def is_build(folder: Path) -> bool:
+    """True if *folder* is a folder a build made."""
+    return _listed(Path(folder)) is not None
+
+
+def _refuse_foreign(folder: Path, target: Path) -> None:
+    """BuildError when *folder* (the build *target*, or its old copy) holds
+    a path the build that made it did not list."""
+    found = {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
+    foreign = sorted(found - (_listed(folder) or set()))
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise BuildError(f"{shown(target)} holds {shown(target / foreign[0])}{more}, which "
+                         "the build did not make: give a new or empty folder, or one a "
+                         "build made (nothing was changed)")
 
 
 def _swap(staging: Path, target: Path) -> None:
