@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):  # also when in the background
             signal.signal(signum, signal.default_int_handler)
         with server:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
             try:
                 if not deck.rebuild():
                     return 1
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             except KeyboardInterrupt:
                 log("stopped")
             finally:
-                server.shutdown()
+                server.shutdown()  # within the 0.1 s serve_forever polls
     return 0
 
 
