@@ -141,17 +141,17 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One server for the module; each test gives it the deck it serves."""
-    running = Served(present.Deck(TALK / "index.rst", tmp_path_factory.mktemp("unused")))
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
 def shared_deck(tmp_path_factory):
     """A small deck, built once, for the tests that only read it."""
     return built(tmp_path_factory.mktemp("shared"))
+
+
+@pytest.fixture(scope="module")
+def server(shared_deck):
+    """One server for the module; each test gives it the deck it serves."""
+    running = Served(shared_deck)
+    yield running
+    running.close()
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_no_folder_listing_and_a_nul_byte_is_400(shared, capsys):
 
 
 def test_an_idle_connection_is_closed(shared, monkeypatch):
-    monkeypatch.setattr(present.Handler, "timeout", 0.5)  # 10 s in make present
+    monkeypatch.setattr(present.Handler, "timeout", 0.2)  # 10 s in make present
     started = time.monotonic()
     with socket.create_connection((shared.host, shared.port), timeout=10) as sock:
         assert sock.recv(1) == b""  # closed by the server, nothing sent
