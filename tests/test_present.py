@@ -314,23 +314,34 @@ BROKEN = {
 }
 
 
+@pytest.fixture(scope="module")
+def last_good(tmp_path_factory):
+    """A small deck, built once, that the broken-deck cases break in turn."""
+    return built(tmp_path_factory.mktemp("broken"))
+
+
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_a_broken_deck_stays_served_under_a_banner(served, case, capsys):
+def test_a_broken_deck_stays_served_under_a_banner(server, last_good, case, capsys):
     """make present shows what make slides says, file:line, over the last
     good deck."""
     name, data, where = BROKEN[case]
-    talk = served.deck.source.parent
+    talk = last_good.source.parent
+    good = (talk / name).read_bytes()
+    server.server.deck = last_good
     (talk / name).write_bytes(data)
-    capsys.readouterr()
-    assert not served.deck.rebuild()
-    assert where in served.deck.error
-    assert capsys.readouterr().err == f"present: build FAILED: {served.deck.error}\n"
-    assert slides.main([str(talk / "index.rst"), str(talk / "out")]) == 1
-    assert capsys.readouterr().err == f"slides: FAILED: {served.deck.error}\n"
-    page = served.request("GET", "/")[2].decode()
-    banner = re.search(r'<div id="present-build-error"[^>]*>(.*?)</div>', page)
-    assert banner and html.escape(where) in banner.group(1)
-    assert page.count('class="step ') == 2
+    try:
+        capsys.readouterr()
+        assert not last_good.rebuild()
+        assert where in last_good.error
+        assert capsys.readouterr().err == f"present: build FAILED: {last_good.error}\n"
+        assert slides.main([str(talk / "index.rst"), str(talk.parent / "out")]) == 1
+        assert capsys.readouterr().err == f"slides: FAILED: {last_good.error}\n"
+        page = server.request("GET", "/")[2].decode()
+        banner = re.search(r'<div id="present-build-error"[^>]*>(.*?)</div>', page)
+        assert banner and html.escape(where) in banner.group(1)
+        assert page.count('class="step ') == 2
+    finally:
+        (talk / name).write_bytes(good)
 
 
 def test_serves_ipv6_loopback(shared_deck):
