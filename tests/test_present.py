@@ -344,6 +344,23 @@ def test_a_broken_deck_stays_served_under_a_banner(server, last_good, case, caps
         (talk / name).write_bytes(good)
 
 
+def test_an_unexpected_error_is_one_line_too(server, last_good, monkeypatch, capsys):
+    """Not a ToolError (a bug in a tool or in hovercraft): the deck, the
+    exception's name and message, and the last good deck stays served."""
+    def render(source, folder):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(present.slides, "render", render)
+    server.server.deck = last_good
+    capsys.readouterr()
+    assert not last_good.rebuild()
+    error = f"{last_good.source}: RuntimeError: boom"
+    assert last_good.error == error
+    assert capsys.readouterr().err == f"present: build FAILED: {error}\n"
+    page = server.request("GET", "/")[2].decode()
+    assert html.escape(error) in page and page.count('class="step ') == 2
+
+
 def test_serves_ipv6_loopback(shared_deck):
     """``--host ::1`` serves over IPv6 (the server was IPv4 only)."""
     try:

@@ -76,9 +76,8 @@ class Deck:
             result = slides.render(self.source, folder)
         except Exception as exc:  # noqa: BLE001 - keep serving, say why
             shutil.rmtree(folder)
-            self.error = str(exc)
-            if not isinstance(exc, ToolError):
-                self.error = f"{shown(self.source)}: {type(exc).__name__}: {exc}"
+            self.error = (str(exc) if isinstance(exc, ToolError)  # the build's own line
+                          else f"{shown(self.source)}: {type(exc).__name__}: {exc}")
             log(f"build FAILED: {self.error}")
             if self.current is not None:
                 self.publish(self.current)
@@ -179,7 +178,7 @@ def watch(deck: Deck) -> None:
                                             recursive=False):
                 log("changed: " + ", ".join(sorted(shown(p) for _, p in changes)))
                 if deck.rebuild() and deck.folders != folders:
-                    break
+                    break  # a new include in another folder: watch it too
         except (OSError, RuntimeError) as exc:
             log(f"cannot watch the deck's files ({exc}): serving without rebuilds")
             signal.pause()
