@@ -206,6 +206,16 @@ def test_no_folder_listing_and_a_nul_byte_is_400(shared, capsys):
     assert "GET /%00 HTTP/1.1': 400" in err
 
 
+def test_no_file_outside_the_build_is_served(shared):
+    """``..`` (plain or escaped), ``//`` and backslashes stay inside the
+    build: the deck's own source, two folders up, is not served."""
+    assert (shared.deck.current.parents[1] / "talk" / "index.rst").is_file()
+    for path in ("/../../talk/index.rst", "/%2e%2e/%2E%2E/talk/index.rst",
+                 "/theme/..%2f..%2f..%2ftalk/index.rst", "//etc/passwd",
+                 "/..\\..\\talk\\index.rst", "/theme/../../../talk/index.rst"):
+        assert shared.request("GET", path)[0] == 404, path
+
+
 def test_an_idle_connection_is_closed(shared, monkeypatch):
     monkeypatch.setattr(present.Handler, "timeout", 0.2)  # 10 s in make present
     started = time.monotonic()
