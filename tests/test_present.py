@@ -82,23 +82,29 @@ def test_a_missing_deck_is_one_line(capsys, tmp_path):
 # --- the server, in this process, on small decks ---------------------------------
 
 def section(number: int) -> str:
-    """The section file 0N_section.rst: two steps (titles on lines 3 and 11)."""
-    return "".join(f"----\n\n{title}\n{'=' * len(title)}\n\n{text}\n\n" for title, text in (
-        (f"Section {number}, step one", "Some text."),
-        (f"Section {number}, step two", "More text."))).rstrip("\n") + "\n"
+    """The section file 0N_section.rst: two steps, their titles on lines 3
+    and 10, their text on lines 6 and 13."""
+    one, two = f"Section {number}, step one", f"Section {number}, step two"
+    return (f"----\n\n{one}\n{'=' * len(one)}\n\nSome text.\n\n"
+            f"----\n\n{two}\n{'=' * len(two)}\n\nMore text.\n")
+
+
+#: small_deck's index.rst before its includes, as talk/index.rst starts.
+INDEX = (":title: Small\n:css: theme/projector.css\n:js-header: theme/deck.js\n"
+         ":data-transition-duration: 300\n\n")
 
 
 def small_deck(talk: Path, sections: int = 1) -> Path:
     """A deck of *sections* section files of two steps each in the folder
     *talk*, with the real theme (talk/theme); returns its index.rst."""
     shutil.copytree(TALK / "theme", talk / "theme")
-    for number in range(1, sections + 1):
-        (talk / f"{number:02d}_section.rst").write_text(section(number), encoding="utf-8")
     index = talk / "index.rst"
-    index.write_text(":title: Small\n:css: theme/projector.css\n:js-header: theme/deck.js\n"
-                     ":data-transition-duration: 300\n\n" + "".join(
-                         f".. include:: {number:02d}_section.rst\n"
-                         for number in range(1, sections + 1)), encoding="utf-8")
+    with index.open("w", encoding="utf-8") as rst:
+        rst.write(INDEX)
+        for number in range(1, sections + 1):
+            (talk / f"{number:02d}_section.rst").write_text(section(number),
+                                                             encoding="utf-8")
+            rst.write(f".. include:: {number:02d}_section.rst\n")
     return index
 
 
