@@ -4,6 +4,8 @@ jump there, and the presenter console shows the talk clock
 (talk/theme/deck.js, talk.tools.present).
 
 Skipped without Chromium, except in CI (CI=true), as tests/test_browser.py.
+One Chromium for the module; the decks are small ones (test_present.small_deck:
+two steps a section, the real theme), built in a tenth of a second.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import re
 
 import pytest
 
-from conftest import copy_talk, require
+from conftest import require
 from deckwalk import DECK_READY, next_step, open_deck, step_ids
 from talk.tools import browser as deck
-from test_present import Process, edit
+from talk.tools import slides
+from test_present import Process, edit, small_deck
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +43,15 @@ def chromium():
         launched = deck.launch(playwright, ["--allow-file-access-from-files"])
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory):
+    """The index.html of a small deck with one file per section of the
+    outline (01_section.rst ... 06_section.rst), built once."""
+    folder = tmp_path_factory.mktemp("small")
+    slides.build(small_deck(folder / "talk", sections=6), folder / "slides")
+    return folder / "slides" / "index.html"
 
 
 @pytest.fixture
@@ -69,7 +81,7 @@ def open_console(page):
     return console
 
 
-def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
+def test_the_console_shows_time_left_and_ahead_or_behind(context, small_build):
     """With the plan PLAN (in place of the build's own generated/talk-plan.js)
     and a fake clock: time left, and ahead or behind the plan of the section."""
     context.clock.install()
@@ -78,7 +90,7 @@ def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
     context.add_init_script(  # the deck's own `window.talkPlan = ...` is ignored
         f"Object.defineProperty(window, 'talkPlan', {{get: () => ({json.dumps(PLAN)}),"
         " set: () => {}});")
-    page = open_deck(context, built_deck)
+    page = open_deck(context, small_build)
     console = open_console(page)
     context.clock.fast_forward("05:00")  # at the title, 5 minutes in
     console.wait_for_function(f"({CLOCK})().includes('behind')")
@@ -98,14 +110,14 @@ def test_the_console_shows_time_left_and_ahead_or_behind(context, built_deck):
     assert errors == []
 
 
-def test_keys_stop_at_both_ends_and_home_end_jump(context, built_deck):
+def test_keys_stop_at_both_ends_and_home_end_jump(context, small_build):
     """Right, Space or PageDown on the last step stay there (no wrap to the
     title); Left or PageUp on the first too; End and Home jump. The console
     follows the build's own plan (generated/talk-plan.js): at the last step,
     its last section; a build without a plan shows no clock."""
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
-    page = open_deck(context, built_deck)
+    page = open_deck(context, small_build)
     ids = step_ids(page)
     assert entered_after(page, ["End"]) == [ids[-1]]
     # Had any of the three wrapped, Left would not come back to the one before.
@@ -126,10 +138,11 @@ def test_keys_stop_at_both_ends_and_home_end_jump(context, built_deck):
 
 
 def test_make_present_reloads_the_open_page_after_an_edit(context, tmp_path):
-    """present runs on a free port with a copy of the talk; the page, on
-    its third step, reloads by itself after a slide source is saved, and
-    shows the edit on the same step."""
-    talk = copy_talk(tmp_path)
+    """present runs on a free port with a small deck; the page, on its third
+    step, reloads by itself after a slide source is saved, and shows the
+    edit on the same step."""
+    talk = tmp_path / "talk"
+    small_deck(talk, sections=3)
     server = Process(talk)
     try:
         page = open_deck(context, server.url)
@@ -137,8 +150,7 @@ def test_make_present_reloads_the_open_page_after_an_edit(context, tmp_path):
         next_step(page)
         step = page.evaluate(ACTIVE)
         page.evaluate("window.notReloaded = true")
-        edit(talk / "01_introduction.rst", "Hello, and thank you for coming.",
-             "Hello, and thank you for coming, edited live.")
+        edit(talk / "02_section.rst", "Some text.", "Some text, edited live.")
         page.wait_for_function("() => !window.notReloaded && document.body"
                                ".textContent.includes('edited live')", timeout=30_000)
         page.wait_for_function(DECK_READY)

@@ -9,8 +9,6 @@ after Ctrl-C or SIGTERM; 1 if the first build fails or the address is not a free
 loopback one; 2 a bad command line.
 """
 
-from __future__ import annotations
-
 import argparse
 import html
 import ipaddress
@@ -26,16 +24,15 @@ from urllib.parse import unquote
 
 import watchfiles
 
-from demos.checkpoints import CHECKPOINTS
 from talk.tools import slides
 from talk.tools._common import TALK, ToolError, shown
 
-#: Files in the deck's folder, or the checkpoints', that change the deck.
-DECK_SUFFIXES = {".rst", ".css", ".js", ".txt", ".png", ".jpg", ".svg", ".py"}
+#: Kinds of new file that may change the deck: slides, images, checkpoints, bench runs.
+NEW_FILES = {".rst", ".css", ".js", ".txt", ".png", ".jpg", ".svg", ".py", ".json"}
 IGNORED = watchfiles.DefaultFilter()  # editors' backups, .git, __pycache__, ...
-RELOAD = """<script>setInterval(function () { fetch("/__build__", {cache: "no-store"})
-  .then(function (r) { return r.text(); }).then(function (v) {
-    if (v !== "%s") { location.reload(); } }, function () {}); }, 1000);</script>"""
+RELOAD = """<script>setInterval(() => fetch("/__build__", {cache: "no-store"})
+  .then(r => r.text()).then(v => { if (v !== "%s") location.reload(); }, () => {}), 1000);
+</script>"""
 BANNER = ('<div id="present-build-error" style="position:fixed;top:0;left:0;right:0;'
           'z-index:1000;background:#a40000;color:#fff;font:bold 18px/1.3 sans-serif;'
           'padding:8px 12px">Build FAILED (showing the last good deck): %s</div>')
@@ -52,51 +49,48 @@ def loopback_address(host: str, port: int = 0):
         ok = all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
     except (OSError, UnicodeError, ValueError):  # ValueError: scoped IPv6
         return None
-    return (infos[0][0], infos[0][4]) if infos and ok else None
+    return (infos[0][0], infos[0][4]) if ok else None
 
 
 class Deck:
-    """The last good build of *source* (``current``, a folder in *workdir*),
-    the last build's error, and ``version``, changed by every rebuild."""
+    """Builds of *source* in *workdir*: ``current``, the last good one (None
+    before it), ``error``, why the last build failed (or None), ``version``,
+    changed by every rebuild, and ``made``, the builds it made and keeps."""
 
     def __init__(self, source: Path, workdir: Path):
         self.source, self.workdir = Path(source).resolve(), Path(workdir)
-        self.current: Path | None = None  # the folder served
+        self.current: Path | None = None
         self.error: str | None = None
         self.page = ""  # the last good build's index.html as slides wrote it
-        self.watched, self.folders = {self.source}, [self.source.parent]  # to watch
-        self.made, self.version = [], 0  # made: our good builds, oldest first
+        self.watched = {self.source}  # the files the last good build read
+        self.folders = [self.source.parent]  # theirs, for watchfiles
+        self.made: list[Path] = []  # oldest first
+        self.version = 0
 
     def rebuild(self) -> bool:
         """Build into a new folder and serve it; True on success. On failure
-        the last good build stays and ``error`` says why in one line."""
+        the last good build stays, under a banner, and ``error`` says why in
+        one line: a ToolError's own, or what else was raised."""
         folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.workdir))
         try:
             result = slides.render(self.source, folder)
-        except ToolError as exc:  # the build's own one line
-            shutil.rmtree(folder)
-            return self.fail(str(exc))
         except Exception as exc:  # noqa: BLE001 - keep serving, say why
             shutil.rmtree(folder)
-            return self.fail(f"{shown(self.source)}: {type(exc).__name__}: {exc}")
+            self.error = (str(exc) if isinstance(exc, ToolError)  # the build's own line
+                          else f"{shown(self.source)}: {type(exc).__name__}: {exc}")
+            log(f"build FAILED: {self.error}")
+            if self.current is not None:
+                self.publish(self.current)
+            return False
         self.page = (folder / "index.html").read_text("utf-8")
         self.error, self.watched = None, set(result.dependencies)
         self.folders = sorted({path.parent for path in self.watched if path.parent.is_dir()})
         self.current = self.publish(folder)  # the switch: one assignment
         self.made.append(folder)
-        while len(self.made) > 2:  # the one before may still be being read
+        if len(self.made) > 2:  # the one before may still be being read
             shutil.rmtree(self.made.pop(0))
         log(f"built {result.steps} steps")
         return True
-
-    def fail(self, error: str) -> bool:
-        """Keep serving the last good build under a banner saying *error*;
-        False."""
-        self.error = error
-        log(f"build FAILED: {error}")
-        if self.current is not None:
-            self.publish(self.current)
-        return False
 
     def publish(self, folder: Path) -> Path:
         """Write *folder*'s index.html (page, banner, reload) and __build__ anew."""
@@ -106,17 +100,15 @@ class Deck:
         page = f"{head}{banner}{RELOAD % self.version}{end}{tail}"
         for name, text in (("index.html", page), ("__build__", str(self.version))):
             (folder / ".present-new").write_text(text, "utf-8")
-            (folder / ".present-new").replace(folder / name)
+            (folder / ".present-new").replace(folder / name)  # atomic
         return folder
 
-    def wants(self, change, path: str) -> bool:
-        """watchfiles filter: True for a file the deck read, a new slide file or
-        checkpoint, or a new benchmark run (.json), in the folders watched."""
+    def wants(self, change: watchfiles.Change, path: str) -> bool:
+        """watchfiles filter: True for a file the deck read, or a new file of
+        NEW_FILES' kinds, unless DefaultFilter ignores it."""
         changed = Path(path).resolve()
-        return IGNORED(change, path) and (changed in self.watched or (
-            changed.suffix in DECK_SUFFIXES
-            and changed.parent in (self.source.parent, CHECKPOINTS))
-            or changed.suffix == ".json")
+        new = change == watchfiles.Change.added and changed.suffix in NEW_FILES
+        return IGNORED(change, path) and (changed in self.watched or new)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -152,14 +144,15 @@ class Server(ThreadingHTTPServer):
     """The built *deck* on *host*:*port*, IPv4 or IPv6, not yet serving. Raises
     ToolError if *host* is not loopback or the address cannot be used."""
 
-    daemon_threads, request_queue_size = True, 128
+    request_queue_size = 128  # the listen backlog; socketserver's 5 drops clients
 
     def __init__(self, deck: Deck, host: str, port: int):
         found = loopback_address(host, port)
         if found is None:
             raise ToolError(f"refusing to serve on {host!r}: use 127.0.0.1, ::1 "
                             "or another loopback address")
-        self.deck, (self.address_family, address) = deck, found
+        self.deck = deck
+        self.address_family, address = found
         try:
             super().__init__(address, Handler)
         except OSError as exc:
@@ -167,20 +160,22 @@ class Server(ThreadingHTTPServer):
                             f"{exc.strerror or exc}") from None
 
     def handle_error(self, request, client_address):  # one line, no traceback
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # not a client gone
-            log(f"a request failed: {sys.exc_info()[1]!r}")
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):  # not a client gone
+            log(f"a request failed: {error!r}")
 
 
 make_server = Server  # the name tests/test_browser.py knows
 
 
 def watch(deck: Deck) -> None:
-    """Rebuild *deck* on every change it wants, until KeyboardInterrupt."""
+    """Rebuild *deck* after each burst of changes it wants, until
+    KeyboardInterrupt; a new folder to watch restarts watchfiles."""
     while True:
         folders = deck.folders
         try:
             for changes in watchfiles.watch(*folders, watch_filter=deck.wants,
-                                            step=200, recursive=False):
+                                            recursive=False):
                 log("changed: " + ", ".join(sorted(shown(p) for _, p in changes)))
                 if deck.rebuild() and deck.folders != folders:
                     break  # a new include in another folder: watch it too
@@ -203,8 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="present-") as workdir:
         deck = Deck(args.source, Path(workdir))
         try:
-            if not args.source.is_file():
-                raise ToolError(f"{shown(args.source)}: no such file")
             server = Server(deck, args.host, args.port)
         except ToolError as exc:
             log(str(exc))
@@ -212,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):  # also when in the background
             signal.signal(signum, signal.default_int_handler)
         with server:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
             try:
                 if not deck.rebuild():
                     return 1
@@ -223,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             except KeyboardInterrupt:
                 log("stopped")
             finally:
-                server.shutdown()
+                server.shutdown()  # within the 0.1 s serve_forever polls
     return 0
 
 
