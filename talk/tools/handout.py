@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
+from talk.tools.browser import opened
 from talk.tools.pdf import deck_info, stamp
 
 STYLE = """body { font: 11pt/1.45 serif; max-width: 44em; margin: auto; }
@@ -34,14 +35,14 @@ def article(index: Path) -> tuple[str, str, str, list[str]]:
 
     title, speaker, steps, sections = deck_info(index)
     folder = Path(index).resolve().parent
-    for image in (image for step in steps for image in step.iter("img")):
-        path = (folder / image.get("src", "")).resolve()
-        if not path.is_file() or not path.is_relative_to(folder):
-            raise ToolError(f"{shown(index)}: image {image.get('src')!r} is not a "
-                            "file in the deck's folder: rebuild it")
-        data = base64.b64encode(path.read_bytes()).decode()
-        image.set("src", f"data:{mimetypes.guess_type(path)[0]};base64,{data}")
     for step in steps:
+        for image in step.iter("img"):
+            path = (folder / image.get("src", "")).resolve()
+            if not path.is_file() or not path.is_relative_to(folder):
+                raise ToolError(f"{shown(index)}: image {image.get('src')!r} is not "
+                                "a file in the deck's folder: rebuild it")
+            data = base64.b64encode(path.read_bytes()).decode()
+            image.set("src", f"data:{mimetypes.guess_type(path)[0]};base64,{data}")
         step.attrib.clear()
         step.tag = "section"
     css = (folder / "css" / "highlight.css").read_text(encoding="utf-8") + STYLE
@@ -54,23 +55,14 @@ def article(index: Path) -> tuple[str, str, str, list[str]]:
 def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     """Write the article to *out_html* and *out_pdf*; returns the PDF's pages.
     Raises ToolError (see the module doc)."""
-    from playwright.sync_api import Error, sync_playwright
     from pypdf import PdfReader
-
-    from talk.tools.browser import launch
 
     text, title, speaker, headings = article(index)
     claim([out_html, out_pdf], out_html.parent / ".talk-handout", "handout")
     out_html.write_text(text, encoding="utf-8")
-    try:
-        with sync_playwright() as playwright:
-            page = launch(playwright).new_page()
-            page.goto(out_html.resolve().as_uri())
-            page.pdf(path=out_pdf, format="A4", outline=True, tagged=True,
-                     margin={"top": "18mm", "bottom": "18mm"})
-    except (Error, FileNotFoundError) as exc:
-        raise ToolError(f"Chromium cannot print {shown(out_html)}: "
-                        f"{str(exc).splitlines()[0]}") from None
+    with opened(out_html) as page:
+        page.pdf(path=out_pdf, format="A4", outline=True, tagged=True,
+                 margin={"top": "18mm", "bottom": "18mm"})
     reader = PdfReader(out_pdf)  # Chromium's outline: each step's h1 at the top
     pages = {" ".join(item.title.split()): reader.get_destination_page_number(item)
              for item in reader.outline if not isinstance(item, list)}

@@ -1,25 +1,38 @@
-"""The deck as a PDF: one 1024x768 page per step, with selectable text, the
-deck's title as Title, the speaker as Author and a bookmark per section.
+"""The deck printed: a PDF (decktape), or one PNG per step (playwright).
 
 ``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
 build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
-installs it) prints the deck from disk on Debian's Chromium with reduced
-motion, then :func:`stamp`. Exit status: 0 printed; 1 a missing deck or
-decktape, or decktape failed (its output's end is shown); 2 a bad command line.
+installs it) prints the deck on Debian's Chromium with reduced motion, one
+1024x768 page per step with selectable text; :func:`stamp` adds the deck's
+title as Title, the speaker as Author and a bookmark per section.
+
+``python -m talk.tools.pdf --screenshots [INDEX_HTML] [OUT_DIR]`` (default
+build/screenshots): one 1024x768 PNG per step as the projector shows it
+(decktape's own wait 2 s a step), named ``NN-<step id>.png``, or after its
+title when the id is hovercraft's ``step-N``. ``OUT_DIR/.talk-screenshots``
+lists what it wrote (talk.tools._common.claim): it deletes or overwrites only
+those, and refuses when a file it did not write has a name it would use.
+
+Exit status: 0 done; 1 a missing deck, decktape or Chromium, a refused or
+unwritable OUT_DIR (one line), or decktape failed (its output's end, then one
+line); 2 a bad command line.
 """
 
-import io
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-from talk.tools._common import ROOT, TALK, ToolError, parser, read_text, run, shown
-from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG
+from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
+from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, opened
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
 PAUSE_MS = 25  #: after each step: covers impress.js's stepenter (a 0 ms timer)
 STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
+MANIFEST = ".talk-screenshots"
+#: True once impress.js has entered step *n* (the footer shows it then).
+ENTERED = "n => document.querySelectorAll('#impress .step')[n].classList.contains('present')"
 
 
 def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
@@ -45,10 +58,10 @@ def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
 def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
     """Rewrite the PDF file *pdf* with a Title, an Author and, as its only
     bookmarks, *bookmarks* ``(text, page from 0)``."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(Path(pdf).read_bytes())), import_outline=False)
+    writer.append(pdf, import_outline=False)  # pypdf reads the whole file first
     writer.add_metadata({"/Title": title, "/Author": author})
     for text, page in bookmarks:
         writer.add_outline_item(title=text, page_number=page)
@@ -56,49 +69,78 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
     writer.write(pdf)
 
 
-def decktape(index: Path, output: Path, *options: str, timeout: float = 600) -> str:
+def export(index: Path, output: Path, timeout: float = 600) -> str:
     """Print the deck *index*, opened with ``?print`` (code blocks whole), to
-    the PDF *output* with decktape and its *options* (run in *output*'s
-    folder); returns decktape's last line. ToolError: no decktape, over
-    *timeout* s, or decktape failed (the end of its output in the message)."""
+    the PDF *output* with decktape, :func:`stamp` it and return decktape's
+    last line. ToolError: see :func:`deck_info`; no decktape, over *timeout*
+    s, or decktape failed (the end of its output in the message)."""
+    title, speaker, _, sections = deck_info(index)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     chrome = [f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]]
     command = [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
-               "--chrome-path", CHROMIUM, *chrome, *options,
-               Path(index).resolve().as_uri() + "?print", output.name]
+               "--chrome-path", CHROMIUM, *chrome,
+               Path(index).resolve().as_uri() + "?print", output]
     try:
-        done = subprocess.run(command, capture_output=True, text=True,
-                              timeout=timeout, cwd=output.parent)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
     if done.returncode or not output.is_file():
         raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
                         f"FAILED: decktape exited {done.returncode}")
+    stamp(output, title, speaker, sections)
     return (done.stdout.strip().splitlines() or ["done"])[-1]
 
 
-def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print *index* to *output* with decktape, :func:`stamp` it and return
-    decktape's last line. ToolError: see :func:`deck_info` and :func:`decktape`."""
-    title, speaker, _, sections = deck_info(index)
-    printed = decktape(index, output, timeout=timeout)
-    stamp(output, title, speaker, sections)
-    return printed
+def file_names(steps: list) -> list[str]:
+    """``NN-<slug>.png`` for each step (an lxml element) in order: its id,
+    or its first heading's text when it has none or hovercraft's ``step-N``."""
+    names = []
+    for number, step in enumerate(steps, start=1):
+        title = step.get("id", "")
+        if re.fullmatch(r"(step-\d+)?", title):
+            title = step.xpath("string((.//h1 | .//h2)[1])")
+        slug = re.sub(r"\W+", "-", title.lower()).strip("-")[:50]
+        names.append(f"{number:02d}-{slug or 'step'}.png")
+    return names
+
+
+def screenshots(index: Path, out_dir: Path) -> list[Path]:
+    """Write one PNG per step of the deck *index* (opened with ``?print``,
+    as decktape opens it) into *out_dir*; return them. Raises ToolError
+    (see the module docstring), OSError when it cannot write."""
+    paths = [out_dir / name for name in file_names(deck_info(index)[2])]
+    made = claim(paths, out_dir / MANIFEST, "screenshots")
+    for old in made - {path.resolve() for path in paths}:
+        old.unlink(missing_ok=True)
+    with opened(index, "?print", viewport=VIEWPORT, reduced_motion="reduce") as page:
+        for number, path in enumerate(paths):
+            page.evaluate("n => impress().goto(n)", number)
+            page.wait_for_function(ENTERED, arg=number)
+            page.screenshot(path=path)
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the export with the command line *argv*; returns the exit status."""
+    """Run the tool with the command line *argv*; returns the exit status."""
     command = parser("pdf", __doc__)
-    command.add_argument("index", nargs="?", type=Path,
+    command.add_argument("--screenshots", action="store_true",
+                         help="write the PNGs into OUT_DIR instead of the PDF")
+    command.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
                          default=ROOT / "build" / "slides" / "index.html")
-    command.add_argument("output", nargs="?", type=Path,
-                         default=ROOT / "build" / "slides.pdf")
-    return run("pdf", _command, command.parse_args(argv))
+    command.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF|OUT_DIR")
+    args = command.parse_args(argv)
+    return run("screenshots" if args.screenshots else "pdf", _command, args)
 
 
 def _command(args) -> None:
-    print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
+    if args.screenshots:
+        out_dir = args.output or ROOT / "build" / "screenshots"
+        written = screenshots(args.index, out_dir)
+        print(f"screenshots: {len(written)} PNGs in {shown(out_dir)}")
+    else:
+        output = args.output or ROOT / "build" / "slides.pdf"
+        print(f"pdf: {export(args.index, output)} -> {shown(output)}")
 
 
 if __name__ == "__main__":
