@@ -72,7 +72,7 @@ handout: slides ## The talk as an article, each step then its notes: build/hando
 	@$(PY) -m talk.tools.handout build/slides/index.html build/handout/index.html build/handout.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it (Chromium), in build/screenshots/, named by title
-	@$(PY) -m talk.tools.pdf --screenshots build/slides/index.html build/screenshots
+	@$(PY) -m talk.tools.pdf --screenshots build/screenshots build/slides/index.html
 
 # With npm on the machine, `make test` also installs decktape for the PDF test;
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).

@@ -215,7 +215,7 @@ def test_screenshots_named_by_title_and_only_their_own_files_touched(
     mine = ["2024-07-14-beach.png", "20231225-christmas.png", "01-me-and-ada.png"]
     for name in mine:
         (out / name).write_bytes(b"mine")
-    assert deckpdf.main(["--screenshots", str(small_decks[2]), str(out)]) == 0
+    assert deckpdf.main(["--screenshots", str(out), str(small_decks[2])]) == 0
     assert capsys.readouterr().out == f"screenshots: 2 PNGs in {out}\n"
     written = [out / "01-step-1.png", out / "02-step-2.png"]
     assert {png_size(path) for path in written} == {(1024, 768)}
@@ -276,7 +276,7 @@ def test_screenshots_into_a_read_only_folder_is_one_line(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(deckpdf.Path, "write_text", refuse)
-    assert deckpdf.main(["--screenshots", str(small_decks[2]), str(tmp_path)]) == 1
+    assert deckpdf.main(["--screenshots", str(tmp_path), str(small_decks[2])]) == 1
     err = capsys.readouterr().err
     assert err == (f"screenshots: {tmp_path / deckpdf.MANIFEST}: "
                    "Permission denied\n")
@@ -285,7 +285,7 @@ def test_screenshots_into_a_read_only_folder_is_one_line(
 def test_screenshots_without_chromium_is_one_line(capsys, small_decks, tmp_path,
                                                   monkeypatch):
     monkeypatch.setattr(deck, "CHROMIUM", tmp_path / "no-chromium")
-    assert deckpdf.main(["--screenshots", str(small_decks[2]), str(tmp_path)]) == 1
+    assert deckpdf.main(["--screenshots", str(tmp_path), str(small_decks[2])]) == 1
     assert capsys.readouterr().err == (
         f"screenshots: Chromium cannot show {small_decks[2]}: {tmp_path}/no-chromium "
         "not found (apt-get install chromium)\n")
@@ -293,10 +293,10 @@ def test_screenshots_without_chromium_is_one_line(capsys, small_decks, tmp_path,
 
 def test_screenshots_command_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_:
-        deckpdf.main(["--screenshots", "a", "b", "c"])
+        deckpdf.main(["--screenshots", "out", "a", "b", "c"])
     assert exit_.value.code == 2
-    assert deckpdf.main(["--screenshots", str(tmp_path / "index.html"),
-                         str(tmp_path / "out")]) == 1
+    assert deckpdf.main(["--screenshots", str(tmp_path / "out"),
+                         str(tmp_path / "index.html")]) == 1
     assert capsys.readouterr().err.endswith(
         f"screenshots: {tmp_path}/index.html not found: run `make slides` first\n")
     assert list(tmp_path.iterdir()) == []

@@ -16,6 +16,10 @@ import mimetypes
 import sys
 from pathlib import Path
 
+from lxml import html
+from lxml.html import builder as E
+from pypdf import PdfReader
+
 from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
 from talk.tools.browser import opened
 from talk.tools.pdf import deck_info, stamp
@@ -30,9 +34,6 @@ td, th { border: 1px solid #999; } .notes { border-left: 3px solid #36c; padding
 def article(index: Path) -> tuple[str, str, str, list[str]]:
     """``(html, title, speaker, section headings)`` of the article made from
     the built deck *index*; raises ToolError for a missing deck or image."""
-    from lxml import html
-    from lxml.html import builder as E
-
     title, speaker, steps, sections = deck_info(index)
     folder = Path(index).resolve().parent
     for step in steps:
@@ -55,8 +56,6 @@ def article(index: Path) -> tuple[str, str, str, list[str]]:
 def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     """Write the article to *out_html* and *out_pdf*; returns the PDF's pages.
     Raises ToolError (see the module doc)."""
-    from pypdf import PdfReader
-
     text, title, speaker, headings = article(index)
     claim([out_html, out_pdf], out_html.parent / ".talk-handout", "handout")
     out_html.write_text(text, encoding="utf-8")

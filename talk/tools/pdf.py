@@ -6,16 +6,14 @@ installs it) prints the deck on Debian's Chromium with reduced motion, one
 1024x768 page per step with selectable text; :func:`stamp` adds the deck's
 title as Title, the speaker as Author and a bookmark per section.
 
-``python -m talk.tools.pdf --screenshots [INDEX_HTML] [OUT_DIR]`` (default
-build/screenshots): one 1024x768 PNG per step as the projector shows it
-(decktape's own wait 2 s a step), named ``NN-<step id>.png``, or after its
-title when the id is hovercraft's ``step-N``. ``OUT_DIR/.talk-screenshots``
-lists what it wrote (talk.tools._common.claim): it deletes or overwrites only
-those, and refuses when a file it did not write has a name it would use.
+``--screenshots OUT_DIR`` instead: one 1024x768 PNG per step as the projector
+shows it (decktape's own wait 2 s a step), named ``NN-<step id>.png``, or by
+title when the id is hovercraft's ``step-N``. It deletes or overwrites only
+the files its list ``OUT_DIR/.talk-screenshots`` names (_common.claim).
 
-Exit status: 0 done; 1 a missing deck, decktape or Chromium, a refused or
-unwritable OUT_DIR (one line), or decktape failed (its output's end, then one
-line); 2 a bad command line.
+Exit status: 0 done; 1 one line for a missing deck, decktape or Chromium, or
+a file it may not write, or decktape's output's end and a line; 2 a bad
+command line.
 """
 
 import re
@@ -23,6 +21,9 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from lxml import html
+from pypdf import PdfWriter
 
 from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, opened
@@ -39,8 +40,6 @@ def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
     """``(<title>, [talk] speaker, steps, sections)`` of the built deck *index*
     and *toml*: steps as lxml elements, sections as ``(heading, step from 0)``
     of the ``section-start`` steps. ToolError: no deck, or no speaker."""
-    from lxml import html
-
     if not Path(index).is_file():
         raise ToolError(f"{shown(index)} not found: run `make slides` first")
     try:
@@ -58,8 +57,6 @@ def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
 def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
     """Rewrite the PDF file *pdf* with a Title, an Author and, as its only
     bookmarks, *bookmarks* ``(text, page from 0)``."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.append(pdf, import_outline=False)  # pypdf reads the whole file first
     writer.add_metadata({"/Title": title, "/Author": author})
@@ -124,23 +121,22 @@ def screenshots(index: Path, out_dir: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     """Run the tool with the command line *argv*; returns the exit status."""
     command = parser("pdf", __doc__)
-    command.add_argument("--screenshots", action="store_true",
+    command.add_argument("--screenshots", type=Path, metavar="OUT_DIR",
                          help="write the PNGs into OUT_DIR instead of the PDF")
     command.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
                          default=ROOT / "build" / "slides" / "index.html")
-    command.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF|OUT_DIR")
+    command.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF",
+                         default=ROOT / "build" / "slides.pdf")
     args = command.parse_args(argv)
     return run("screenshots" if args.screenshots else "pdf", _command, args)
 
 
 def _command(args) -> None:
     if args.screenshots:
-        out_dir = args.output or ROOT / "build" / "screenshots"
-        written = screenshots(args.index, out_dir)
-        print(f"screenshots: {len(written)} PNGs in {shown(out_dir)}")
+        written = screenshots(args.index, args.screenshots)
+        print(f"screenshots: {len(written)} PNGs in {shown(args.screenshots)}")
     else:
-        output = args.output or ROOT / "build" / "slides.pdf"
-        print(f"pdf: {export(args.index, output)} -> {shown(output)}")
+        print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
 
 
 if __name__ == "__main__":
