@@ -72,8 +72,6 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
     last line. ToolError: see :func:`deck_info`; no decktape, over *timeout*
     s, or decktape failed (the end of its output in the message)."""
     title, speaker, _, sections = deck_info(index)
-    output = Path(output).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
     chrome = [f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]]
     command = [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
                "--chrome-path", CHROMIUM, *chrome,
@@ -82,7 +80,7 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolError(f"FAILED: {exc} (`make pdf` installs decktape)") from None
-    if done.returncode or not output.is_file():
+    if done.returncode:  # decktape makes the output's folder, or fails
         raise ToolError(f"{done.stdout[-3000:]}{done.stderr[-3000:]}\n"
                         f"FAILED: decktape exited {done.returncode}")
     stamp(output, title, speaker, sections)
