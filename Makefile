@@ -69,7 +69,7 @@ pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (on
 	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
 
 handout: slides ## The talk as an article, each step then its notes: build/handout/index.html and build/handout.pdf
-	@$(PY) -m talk.tools.handout build/slides/index.html build/handout/index.html build/handout.pdf
+	@$(PY) -m talk.tools.pdf --handout build/handout/index.html build/slides/index.html build/handout.pdf
 
 screenshots: slides ## One PNG per step, as the projector shows it (Chromium), in build/screenshots/, named by title
 	@$(PY) -m talk.tools.pdf --screenshots build/screenshots build/slides/index.html

@@ -293,8 +293,9 @@ def test_screenshots_without_chromium_is_one_line(capsys, small_decks, tmp_path,
 
 def test_screenshots_command_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_:
-        deckpdf.main(["--screenshots", "out", "a", "b", "c"])
+        deckpdf.main(["--screenshots", "out", "index.html", "slides.pdf"])
     assert exit_.value.code == 2
+    assert "--screenshots writes no OUTPUT_PDF" in capsys.readouterr().err
     assert deckpdf.main(["--screenshots", str(tmp_path / "out"),
                          str(tmp_path / "index.html")]) == 1
     assert capsys.readouterr().err.endswith(

@@ -1,4 +1,4 @@
-"""The deck printed: a PDF (decktape), or one PNG per step (playwright).
+"""The deck printed: a PDF (decktape), a handout or one PNG per step (playwright).
 
 ``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
 build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
@@ -6,16 +6,24 @@ installs it) prints the deck on Debian's Chromium with reduced motion, one
 1024x768 page per step with selectable text; :func:`stamp` adds the deck's
 title as Title, the speaker as Author and a bookmark per section.
 
+``--handout OUT_HTML`` instead: the talk as an article, each step's content
+(text, code, live-coding diffs, tables, figures), then its notes, as the deck
+has them, images embedded so that the page stands alone; Chromium prints it to
+A4 as OUTPUT_PDF (default build/handout.pdf), stamped the same way. Its list
+of what it made: ``.talk-handout`` beside OUT_HTML.
+
 ``--screenshots OUT_DIR`` instead: one 1024x768 PNG per step as the projector
 shows it (decktape's own wait 2 s a step), named ``NN-<step id>.png``, or by
-title when the id is hovercraft's ``step-N``. It deletes or overwrites only
-the files its list ``OUT_DIR/.talk-screenshots`` names (_common.claim).
+title when the id is hovercraft's ``step-N``; its list: ``OUT_DIR/.talk-screenshots``.
 
-Exit status: 0 done; 1 one line for a missing deck, decktape or Chromium, or
-a file it may not write, or decktape's output's end and a line; 2 a bad
-command line.
+The handout and the screenshots delete or overwrite only files on their list
+(talk.tools._common.claim). Exit status: 0 done; 1 one line for a missing
+deck, image, decktape or Chromium, or a file it may not write, or decktape's
+output's end and a line; 2 a bad command line.
 """
 
+import base64
+import mimetypes
 import re
 import subprocess
 import sys
@@ -23,7 +31,8 @@ import tomllib
 from pathlib import Path
 
 from lxml import html
-from pypdf import PdfWriter
+from lxml.html import builder as E
+from pypdf import PdfReader, PdfWriter
 
 from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, opened
@@ -34,6 +43,12 @@ STEPS = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
 MANIFEST = ".talk-screenshots"
 #: True once impress.js has entered step *n* (the footer shows it then).
 ENTERED = "n => document.querySelectorAll('#impress .step')[n].classList.contains('present')"
+#: The handout's look, after the deck's css/highlight.css.
+STYLE = """body { font: 11pt/1.45 serif; max-width: 44em; margin: auto; }
+section { border-top: 1px solid #999; } img { max-width: 100%; }
+pre { font-size: 9pt; white-space: pre-wrap; break-inside: avoid; }
+td, th { border: 1px solid #999; } .notes { border-left: 3px solid #36c; padding-left: 1em; }
+.notes::before { content: "Speaker notes"; font: bold 9pt sans-serif; }"""
 
 
 def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
@@ -116,25 +131,79 @@ def screenshots(index: Path, out_dir: Path) -> list[Path]:
     return paths
 
 
+def article(index: Path) -> tuple[str, str, str, list[str]]:
+    """``(html, title, speaker, section headings)`` of the article made from
+    the built deck *index*; raises ToolError for a missing deck or image."""
+    title, speaker, steps, sections = deck_info(index)
+    folder = Path(index).resolve().parent
+    for step in steps:
+        for image in step.iter("img"):
+            path = (folder / image.get("src", "")).resolve()
+            if not path.is_file() or not path.is_relative_to(folder):
+                raise ToolError(f"{shown(index)}: image {image.get('src')!r} is not "
+                                "a file in the deck's folder: rebuild it")
+            data = base64.b64encode(path.read_bytes()).decode()
+            image.set("src", f"data:{mimetypes.guess_type(path)[0]};base64,{data}")
+        step.attrib.clear()
+        step.tag = "section"
+    css = (folder / "css" / "highlight.css").read_text(encoding="utf-8") + STYLE
+    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(css)),
+                  E.BODY(*steps))
+    text = html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode")
+    return text, title, speaker, [heading for heading, _ in sections]
+
+
+def write(index: Path, out_html: Path, out_pdf: Path) -> int:
+    """Write the handout to *out_html* and *out_pdf*; returns the PDF's pages.
+    Raises ToolError (see the module docstring)."""
+    text, title, speaker, headings = article(index)
+    claim([out_html, out_pdf], out_html.parent / ".talk-handout", "handout")
+    out_html.write_text(text, encoding="utf-8")
+    with opened(out_html) as page:
+        page.pdf(path=out_pdf, format="A4", outline=True, tagged=True,
+                 margin={"top": "18mm", "bottom": "18mm"})
+    reader = PdfReader(out_pdf)  # Chromium's outline: each step's h1 at the top
+    pages = {" ".join(item.title.split()): reader.get_destination_page_number(item)
+             for item in reader.outline if not isinstance(item, list)}
+    stamp(out_pdf, title, speaker, [(h, pages[h]) for h in headings if h in pages])
+    return len(reader.pages)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the tool with the command line *argv*; returns the exit status."""
     command = parser("pdf", __doc__)
-    command.add_argument("--screenshots", type=Path, metavar="OUT_DIR",
-                         help="write the PNGs into OUT_DIR instead of the PDF")
+    outputs = command.add_mutually_exclusive_group()
+    outputs.add_argument("--handout", type=Path, metavar="OUT_HTML",
+                         help="write the handout instead of the deck's PDF")
+    outputs.add_argument("--screenshots", type=Path, metavar="OUT_DIR",
+                         help="write the PNGs instead of the deck's PDF")
     command.add_argument("index", nargs="?", type=Path, metavar="INDEX_HTML",
                          default=ROOT / "build" / "slides" / "index.html")
-    command.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF",
-                         default=ROOT / "build" / "slides.pdf")
+    command.add_argument("output", nargs="?", type=Path, metavar="OUTPUT_PDF")
     args = command.parse_args(argv)
-    return run("screenshots" if args.screenshots else "pdf", _command, args)
-
-
-def _command(args) -> None:
+    if args.screenshots and args.output:
+        command.error("--screenshots writes no OUTPUT_PDF")
+    if args.handout:
+        return run("handout", _handout, args)
     if args.screenshots:
-        written = screenshots(args.index, args.screenshots)
-        print(f"screenshots: {len(written)} PNGs in {shown(args.screenshots)}")
-    else:
-        print(f"pdf: {export(args.index, args.output)} -> {shown(args.output)}")
+        return run("screenshots", _screenshots, args)
+    return run("pdf", _pdf, args)
+
+
+def _pdf(args) -> None:
+    output = args.output or ROOT / "build" / "slides.pdf"
+    print(f"pdf: {export(args.index, output)} -> {shown(output)}")
+
+
+def _handout(args) -> None:
+    output = args.output or ROOT / "build" / "handout.pdf"
+    pages = write(args.index, args.handout, output)
+    print(f"handout: {shown(args.handout)}, {shown(output)} ({pages} pages)")
+
+
+def _screenshots(args) -> None:
+    written = screenshots(args.index, args.screenshots)
+    print(f"screenshots: {len(written)} PNGs in {shown(args.screenshots)}")
 
 
 if __name__ == "__main__":
