@@ -2,11 +2,10 @@
 deck's tools (through playwright or decktape) and tests; never a downloaded
 browser. The tests' helpers to walk the deck are in tests/test_browser.py."""
 
-import os
-from contextlib import contextmanager
-from pathlib import Path
+from __future__ import annotations
 
-from talk.tools._common import ToolError, shown
+import os
+from pathlib import Path
 
 #: Debian's Chromium; override with DECK_CHROMIUM=/path/to/chromium.
 CHROMIUM = Path(os.environ.get("DECK_CHROMIUM", "/usr/bin/chromium"))
@@ -26,20 +25,3 @@ def launch(playwright, extra_args=()):
         raise FileNotFoundError(f"{CHROMIUM} not found (apt-get install chromium)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                       args=[*CHROME_ARGS, *extra_args])
-
-
-@contextmanager
-def opened(path: Path, query: str = "", **options):
-    """A page of a new headless Chromium (its context made with playwright's
-    *options*) showing the file *path* with the URL query *query*, loaded.
-    ToolError (one line) when Chromium is missing or fails."""
-    from playwright.sync_api import Error, sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            page = launch(playwright).new_page(**options)
-            page.goto(Path(path).resolve().as_uri() + query)
-            yield page
-    except (Error, FileNotFoundError) as exc:
-        raise ToolError(f"Chromium cannot show {shown(path)}: "
-                        f"{str(exc).splitlines()[0]}") from None

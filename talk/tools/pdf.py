@@ -1,4 +1,4 @@
-"""The deck printed: a PDF (decktape), a handout or one PNG per step (playwright).
+"""The deck printed: a PDF (decktape), or a handout or PNGs (playwright).
 
 ``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
 build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
@@ -6,20 +6,19 @@ installs it) prints the deck on Debian's Chromium with reduced motion, one
 1024x768 page per step with selectable text; :func:`stamp` adds the deck's
 title as Title, the speaker as Author and a bookmark per section.
 
-``--handout OUT_HTML`` instead: the talk as an article, each step's content
-(text, code, live-coding diffs, tables, figures), then its notes, as the deck
-has them, images embedded so that the page stands alone; Chromium prints it to
-A4 as OUTPUT_PDF (default build/handout.pdf), stamped the same way. Its list
-of what it made: ``.talk-handout`` beside OUT_HTML.
+``--handout OUT_HTML``: the talk as an article, each step's content (text,
+code, live-coding diffs, tables, figures) then its notes, images embedded so
+that it stands alone; printed to A4 as OUTPUT_PDF (default build/handout.pdf)
+and stamped alike. ``--screenshots OUT_DIR``: one 1024x768 PNG per step as
+the projector shows it (decktape's would wait 2 s a step), named
+``NN-<step id>.png``, or by title when the id is hovercraft's ``step-N``.
+These two list what they made (``.talk-handout`` beside OUT_HTML,
+``OUT_DIR/.talk-screenshots``; talk.tools._common.claim) and delete or
+overwrite nothing else.
 
-``--screenshots OUT_DIR`` instead: one 1024x768 PNG per step as the projector
-shows it (decktape's own wait 2 s a step), named ``NN-<step id>.png``, or by
-title when the id is hovercraft's ``step-N``; its list: ``OUT_DIR/.talk-screenshots``.
-
-The handout and the screenshots delete or overwrite only files on their list
-(talk.tools._common.claim). Exit status: 0 done; 1 one line for a missing
-deck, image, decktape or Chromium, or a file it may not write, or decktape's
-output's end and a line; 2 a bad command line.
+Exit status: 0 done; 1 one line for a missing deck, image, decktape or
+Chromium, or a file it may not write, or decktape's output's end and a line;
+2 a bad command line.
 """
 
 import base64
@@ -28,14 +27,16 @@ import re
 import subprocess
 import sys
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import html
 from lxml.html import builder as E
+from playwright.sync_api import Error, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
 from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
-from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, opened
+from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, launch
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
 PAUSE_MS = 25  #: after each step: covers impress.js's stepenter (a 0 ms timer)
@@ -131,9 +132,10 @@ def screenshots(index: Path, out_dir: Path) -> list[Path]:
     return paths
 
 
-def article(index: Path) -> tuple[str, str, str, list[str]]:
-    """``(html, title, speaker, section headings)`` of the article made from
-    the built deck *index*; raises ToolError for a missing deck or image."""
+def handout(index: Path, out_html: Path, out_pdf: Path) -> int:
+    """Write the handout of the built deck *index* to *out_html* and
+    *out_pdf*; returns the PDF's pages. Raises ToolError (see the module
+    docstring), OSError when it cannot write."""
     title, speaker, steps, sections = deck_info(index)
     folder = Path(index).resolve().parent
     for step in steps:
@@ -147,16 +149,9 @@ def article(index: Path) -> tuple[str, str, str, list[str]]:
         step.attrib.clear()
         step.tag = "section"
     css = (folder / "css" / "highlight.css").read_text(encoding="utf-8") + STYLE
-    page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(css)),
-                  E.BODY(*steps))
-    text = html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode")
-    return text, title, speaker, [heading for heading, _ in sections]
-
-
-def write(index: Path, out_html: Path, out_pdf: Path) -> int:
-    """Write the handout to *out_html* and *out_pdf*; returns the PDF's pages.
-    Raises ToolError (see the module docstring)."""
-    text, title, speaker, headings = article(index)
+    article = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(title), E.STYLE(css)),
+                     E.BODY(*steps))
+    text = html.tostring(article, doctype="<!DOCTYPE html>", encoding="unicode")
     claim([out_html, out_pdf], out_html.parent / ".talk-handout", "handout")
     out_html.write_text(text, encoding="utf-8")
     with opened(out_html) as page:
@@ -165,8 +160,24 @@ def write(index: Path, out_html: Path, out_pdf: Path) -> int:
     reader = PdfReader(out_pdf)  # Chromium's outline: each step's h1 at the top
     pages = {" ".join(item.title.split()): reader.get_destination_page_number(item)
              for item in reader.outline if not isinstance(item, list)}
-    stamp(out_pdf, title, speaker, [(h, pages[h]) for h in headings if h in pages])
+    stamp(out_pdf, title, speaker, [(heading, pages[heading])
+                                    for heading, _ in sections if heading in pages])
     return len(reader.pages)
+
+
+@contextmanager
+def opened(path: Path, query: str = "", **options):
+    """A page of a new headless Chromium (its context made with playwright's
+    *options*) showing the file *path* with the URL query *query*, loaded.
+    ToolError (one line) when Chromium is missing or fails."""
+    try:
+        with sync_playwright() as playwright:
+            page = launch(playwright).new_page(**options)
+            page.goto(Path(path).resolve().as_uri() + query)
+            yield page
+    except (Error, FileNotFoundError) as exc:
+        raise ToolError(f"Chromium cannot show {shown(path)}: "
+                        f"{str(exc).splitlines()[0]}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,27 +194,25 @@ def main(argv: list[str] | None = None) -> int:
     args = command.parse_args(argv)
     if args.screenshots and args.output:
         command.error("--screenshots writes no OUTPUT_PDF")
+    tool = "pdf"
     if args.handout:
-        return run("handout", _handout, args)
-    if args.screenshots:
-        return run("screenshots", _screenshots, args)
-    return run("pdf", _pdf, args)
+        tool = "handout"
+    elif args.screenshots:
+        tool = "screenshots"
+    return run(tool, _command, args)
 
 
-def _pdf(args) -> None:
-    output = args.output or ROOT / "build" / "slides.pdf"
-    print(f"pdf: {export(args.index, output)} -> {shown(output)}")
-
-
-def _handout(args) -> None:
-    output = args.output or ROOT / "build" / "handout.pdf"
-    pages = write(args.index, args.handout, output)
-    print(f"handout: {shown(args.handout)}, {shown(output)} ({pages} pages)")
-
-
-def _screenshots(args) -> None:
-    written = screenshots(args.index, args.screenshots)
-    print(f"screenshots: {len(written)} PNGs in {shown(args.screenshots)}")
+def _command(args) -> None:
+    if args.handout:
+        output = args.output or ROOT / "build" / "handout.pdf"
+        pages = handout(args.index, args.handout, output)
+        print(f"handout: {shown(args.handout)}, {shown(output)} ({pages} pages)")
+    elif args.screenshots:
+        written = screenshots(args.index, args.screenshots)
+        print(f"screenshots: {len(written)} PNGs in {shown(args.screenshots)}")
+    else:
+        output = args.output or ROOT / "build" / "slides.pdf"
+        print(f"pdf: {export(args.index, output)} -> {shown(output)}")
 
 
 if __name__ == "__main__":
