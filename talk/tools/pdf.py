@@ -103,24 +103,18 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
     return (done.stdout.strip().splitlines() or ["done"])[-1]
 
 
-def file_names(steps: list) -> list[str]:
-    """``NN-<slug>.png`` for each step (an lxml element) in order: its id,
-    or its first heading's text when it has none or hovercraft's ``step-N``."""
-    names = []
-    for number, step in enumerate(steps, start=1):
+def screenshots(index: Path, out_dir: Path) -> list[Path]:
+    """Write one PNG per step of the deck *index* (opened with ``?print``,
+    as decktape opens it) into *out_dir*, named by the step's id, or by its
+    first heading when it has none or hovercraft's ``step-N``; return them.
+    Raises ToolError (see the module docstring), OSError when it cannot write."""
+    paths = []
+    for number, step in enumerate(deck_info(index)[2], start=1):
         title = step.get("id", "")
         if re.fullmatch(r"(step-\d+)?", title):
             title = step.xpath("string((.//h1 | .//h2)[1])")
         slug = re.sub(r"\W+", "-", title.lower()).strip("-")[:50]
-        names.append(f"{number:02d}-{slug or 'step'}.png")
-    return names
-
-
-def screenshots(index: Path, out_dir: Path) -> list[Path]:
-    """Write one PNG per step of the deck *index* (opened with ``?print``,
-    as decktape opens it) into *out_dir*; return them. Raises ToolError
-    (see the module docstring), OSError when it cannot write."""
-    paths = [out_dir / name for name in file_names(deck_info(index)[2])]
+        paths.append(out_dir / f"{number:02d}-{slug or 'step'}.png")
     made = claim(paths, out_dir / MANIFEST, "screenshots")
     for old in made - {path.resolve() for path in paths}:
         old.unlink(missing_ok=True)
