@@ -177,7 +177,6 @@ def test_a_missing_deck_is_one_line(capsys, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-
 # --- screenshots ---------------------------------------------------------------
 
 def png_size(path) -> tuple[int, int]:
