@@ -69,10 +69,10 @@ pdf: slides $(NPM_STAMP) ## Print the deck to build/slides.pdf with decktape (on
 	@$(PY) -m talk.tools.pdf build/slides/index.html build/slides.pdf
 
 handout: slides ## The talk as an article, each step then its notes: build/handout/index.html and build/handout.pdf
-	@$(PY) -m talk.tools.handout build/slides/index.html build/handout/index.html build/handout.pdf
+	@$(PY) -m talk.tools.pdf --handout build/handout/index.html build/slides/index.html build/handout.pdf
 
-screenshots: slides $(NPM_STAMP) ## One PNG per step, as the projector shows it (decktape), in build/screenshots/, named by title
-	@$(PY) -m talk.tools.screenshots build/slides/index.html build/screenshots
+screenshots: slides ## One PNG per step, as the projector shows it (Chromium), in build/screenshots/, named by title
+	@$(PY) -m talk.tools.pdf --screenshots build/screenshots build/slides/index.html
 
 # With npm on the machine, `make test` also installs decktape for the PDF test;
 # without it that test is skipped (and fails in CI, whose .ci/run installs npm).

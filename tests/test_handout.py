@@ -1,4 +1,4 @@
-"""`make handout` (talk.tools.handout): the talk as an article, one HTML page
+"""`make handout` (talk.tools.pdf --handout): the talk as an article, one HTML page
 and a PDF made from the built deck: each step's content, then its notes,
 with the live-coding diffs and the figures; the PDF with a Title, the
 speaker as Author and a bookmark per section. The tool writes only what it
@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from conftest import require
 from talk.tools import browser
-from talk.tools import handout
+from talk.tools import pdf as deckpdf
+from talk.tools import ToolError
 from test_pdf import check_info, squash
 
 STEP = '//div[@id="impress"]/div[contains(concat(" ", @class, " "), " step ")]'
@@ -27,7 +28,7 @@ def written(built_deck, tmp_path_factory):
             f"{browser.CHROMIUM} not found: apt-get install chromium")
     folder = tmp_path_factory.mktemp("handout")
     out_html, out_pdf = folder / "handout" / "index.html", folder / "handout.pdf"
-    assert handout.main([str(built_deck), str(out_html), str(out_pdf)]) == 0
+    assert deckpdf.main(["--handout", str(out_html), str(built_deck), str(out_pdf)]) == 0
     return out_html, out_pdf
 
 
@@ -72,7 +73,7 @@ def test_it_lists_what_it_made(written):
 def test_a_file_it_did_not_make_is_refused_and_kept(built_deck, tmp_path, capsys):
     out_html, out_pdf = tmp_path / "index.html", tmp_path / "handout.pdf"
     out_pdf.write_text("mine", encoding="utf-8")
-    status = handout.main([str(built_deck), str(out_html), str(out_pdf)])
+    status = deckpdf.main(["--handout", str(out_html), str(built_deck), str(out_pdf)])
     assert status == 1
     assert capsys.readouterr().err == (
         f"handout: {out_pdf} exists and handout did not make it: move it "
@@ -83,13 +84,13 @@ def test_a_file_it_did_not_make_is_refused_and_kept(built_deck, tmp_path, capsys
 
 def test_claim_keeps_its_list(tmp_path):
     record, made = tmp_path / ".talk-handout", tmp_path / "a.html"
-    handout.claim([made], record, "handout")
+    deckpdf.claim([made], record, "handout")
     made.write_text("x", encoding="utf-8")
-    handout.claim([made], record, "handout")  # its own file: claimed again
+    deckpdf.claim([made], record, "handout")  # its own file: claimed again
     other = tmp_path / "b.pdf"
     other.write_text("y", encoding="utf-8")
-    with pytest.raises(handout.ToolError, match="b.pdf exists"):
-        handout.claim([made, other], record, "handout")
+    with pytest.raises(ToolError, match="b.pdf exists"):
+        deckpdf.claim([made, other], record, "handout")
     assert record.read_text(encoding="utf-8") == f"{made}\n"
 
 
@@ -106,31 +107,34 @@ def test_an_image_that_is_not_in_the_deck_is_one_line(built_deck, tmp_path,
     index = deck / "index.html"
     index.write_text(re.sub(r'src="lifecycle.svg"', f'src="{src}"',
                             index.read_text(encoding="utf-8")), encoding="utf-8")
-    status = handout.main([str(index), str(tmp_path / "out" / "index.html"),
-                           str(tmp_path / "out.pdf")])
+    status = deckpdf.main(["--handout", str(tmp_path / "out" / "index.html"),
+                           str(index), str(tmp_path / "out.pdf")])
     assert status == 1
     assert capsys.readouterr().err == f"handout: {index}: image {why}: rebuild it\n"
     assert not (tmp_path / "out").exists()
 
 
 def test_a_missing_deck_is_one_line(tmp_path, capsys):
-    assert handout.main([str(tmp_path / "index.html")]) == 1
+    assert deckpdf.main(["--handout", str(tmp_path / "out" / "index.html"),
+                         str(tmp_path / "index.html")]) == 1
     assert capsys.readouterr().err == (
         f"handout: {tmp_path}/index.html not found: run `make slides` first\n")
+    assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args", [["--nope"], ["a.html", "b.html", "c.pdf", "d"]])
+@pytest.mark.parametrize("args", [["--handout"], ["--handout", "b.html", "a.html", "c.pdf", "d"],
+                                  ["--handout", "b.html", "--screenshots", "shots"]])
 def test_a_bad_command_line_exits_2(capsys, args):
     with pytest.raises(SystemExit) as exit_:
-        handout.main(args)
+        deckpdf.main(args)
     assert exit_.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
 
 
 def test_an_output_under_a_file_is_one_line(built_deck, tmp_path, capsys):
     (tmp_path / "a-file").write_text("mine", encoding="utf-8")
-    status = handout.main([str(built_deck), str(tmp_path / "a-file" / "index.html"),
-                           str(tmp_path / "out.pdf")])
+    status = deckpdf.main(["--handout", str(tmp_path / "a-file" / "index.html"),
+                           str(built_deck), str(tmp_path / "out.pdf")])
     err = capsys.readouterr().err
     assert status == 1 and err.count("\n") == 1
     assert err.startswith("handout: ") and "a-file" in err

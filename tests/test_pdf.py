@@ -1,7 +1,8 @@
 """`make pdf` (talk.tools.pdf): decktape prints the built deck, one page per
 step, as text, with a Title, the speaker as Author and a bookmark per
-section (check_info, also used by test_handout). `make screenshots`
-(talk.tools.screenshots): decktape's screenshots, named by step title.
+section (check_info, also used by test_handout); the real deck is printed
+once for the module. `make screenshots` (talk.tools.pdf --screenshots): one
+PNG per step, named by step title, of small decks built here.
 
 Needs decktape (npm, installed by `make test`, `make pdf` or .ci/run with
 `npm ci`) and Debian's Chromium. Without them the test is skipped on a
@@ -15,6 +16,7 @@ import shutil
 import struct
 import subprocess
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from pypdf import PdfReader
 from conftest import require
 from talk.tools import browser as deck
 from talk.tools import pdf as deckpdf
-from talk.tools import screenshots, slides
+from talk.tools import slides
 from talk.tools import ROOT, TALK, ToolError
 from talk.tools.outline import read_outline
 
@@ -66,6 +68,26 @@ def pdf(built_deck, tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="module")
+def printed(pdf) -> list[dict]:
+    """Each page of the PDF, read once for the tests: its text (squashed),
+    its size in pt and, for every text drawn on it, ``(scale, size in CSS
+    px)``."""
+    pages = []
+    for page in PdfReader(pdf).pages:
+        drawn = []
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if text.strip():
+                scale = abs(cm[0] * tm[0])
+                drawn.append((round(scale, 3), font_size * scale / 0.75))
+
+        text = page.extract_text(visitor_text=visit)
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        pages.append({"text": squash(text), "size": size, "drawn": drawn})
+    return pages
+
+
 def expected_info() -> tuple[str, str, list[str]]:
     """Title (index.rst's :title:), speaker (talk.toml) and the outline's
     sections as the deck heads them, read without talk.tools.pdf."""
@@ -98,20 +120,17 @@ def check_info(pdf: Path) -> list[int]:
     return pages
 
 
-def test_one_page_per_step_in_order(pdf, built_deck):
+def test_one_page_per_step_in_order(printed, built_deck):
     steps = deck_steps(built_deck)
-    pages = PdfReader(pdf).pages
     assert len(steps) >= 20
-    assert len(pages) == len(steps)
-    for number, (page, step) in enumerate(zip(pages, steps), start=1):
-        text = squash(page.extract_text())
+    assert len(printed) == len(steps)
+    for number, (page, step) in enumerate(zip(printed, steps), start=1):
         # A heading may wrap; compare it without white space.
-        assert re.sub(r"\s", "", step["heading"]) in re.sub(r"\s", "", text), \
+        assert re.sub(r"\s", "", step["heading"]) in re.sub(r"\s", "", page["text"]), \
             f"page {number}"
-        assert f"{number} / {len(steps)}" in text, f"page {number}: footer"
+        assert f"{number} / {len(steps)}" in page["text"], f"page {number}: footer"
         # 1024x768 CSS px = 768x576 pt: the projector's 4:3 page.
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == \
-            pytest.approx((768, 576), abs=1)
+        assert page["size"] == pytest.approx((768, 576), abs=1)
 
 
 def test_title_author_and_a_bookmark_per_section(pdf, built_deck):
@@ -121,9 +140,9 @@ def test_title_author_and_a_bookmark_per_section(pdf, built_deck):
                                for heading in expected_info()[2]]
 
 
-def test_code_is_selectable_text(pdf, built_deck):
+def test_code_is_selectable_text(printed, built_deck):
     steps = deck_steps(built_deck)
-    pages = [squash(page.extract_text()) for page in PdfReader(pdf).pages]
+    pages = [page["text"] for page in printed]
     code_lines = sum(len(step["code"]) for step in steps)
     assert code_lines > 100
     longest = max((line for step in steps for line in step["code"]), key=len)
@@ -134,24 +153,13 @@ def test_code_is_selectable_text(pdf, built_deck):
     assert missing == []
 
 
-def test_pages_are_printed_at_projector_size(pdf):
+def test_pages_are_printed_at_projector_size(printed):
     """Chromium shrinks a printed page whose content is wider than the page
     (impress.js lays all steps side by side); the theme prevents it. Every
     text must be drawn at 1 CSS px = 0.75 pt, none below 18 px."""
-    scales: set[float] = set()
-    smallest = float("inf")
-
-    def visit(text, cm, tm, font_dict, font_size):
-        nonlocal smallest
-        if text.strip():
-            scale = abs(cm[0] * tm[0])
-            scales.add(round(scale, 3))
-            smallest = min(smallest, font_size * scale / 0.75)
-
-    for page in PdfReader(pdf).pages:
-        page.extract_text(visitor_text=visit)
-    assert scales == {0.75}
-    assert 18 <= smallest < 30
+    drawn = [text for page in printed for text in page["drawn"]]
+    assert {scale for scale, _ in drawn} == {0.75}
+    assert 18 <= min(px for _, px in drawn) < 30
 
 
 @pytest.mark.parametrize("args", [["--nope"], ["a.html", "b.pdf", "c"]])
@@ -177,85 +185,118 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def small_deck(good_build, folder: Path, steps: int) -> Path:
-    """A deck of *steps* steps with the projector theme, built in *folder*."""
-    talk = folder / "talk"
-    shutil.copytree(good_build[0] / "theme", talk / "theme")
-    (talk / "index.rst").write_text(
-        ":title: Small\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
-        + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n"
-                  for n in range(1, steps + 1)), encoding="utf-8")
-    slides.build(talk / "index.rst", folder / "deck")
-    return folder / "deck" / "index.html"
+@pytest.fixture(scope="module")
+def small_decks(tmp_path_factory) -> dict[int, Path]:
+    """Decks of 2 and 3 steps with the projector theme, built once:
+    ``{steps: index.html}``."""
+    decks = {}
+    for steps in (2, 3):
+        folder = tmp_path_factory.mktemp(f"deck{steps}")
+        shutil.copytree(TALK / "theme", folder / "talk" / "theme")
+        (folder / "talk" / "index.rst").write_text(
+            ":title: Small\n:css: theme/projector.css\n:js-header: theme/deck.js\n\n"
+            + "".join(f"----\n\nStep {n}\n======\n\nText {n}.\n\n"
+                      for n in range(1, steps + 1)), encoding="utf-8")
+        slides.build(folder / "talk" / "index.rst", folder / "deck")
+        decks[steps] = folder / "deck" / "index.html"
+    return decks
 
 
 def test_screenshots_named_by_title_and_only_their_own_files_touched(
-        good_build, tmp_path):
-    """decktape's screenshots of a two-step deck, one per step, named by
-    title; a user's PNGs in the folder survive, and one under a name the
-    tool would use makes it refuse (before anything is printed)."""
-    require_decktape()
-    deck_html = small_deck(good_build, tmp_path, 2)
+        small_decks, tmp_path, capsys):
+    """Chromium's screenshots of a two-step deck, one per step at the
+    projector's size, named by title; a user's PNGs in the folder survive,
+    and one under a name the tool would use makes it refuse (before
+    Chromium starts)."""
+    require(deck.CHROMIUM.exists(), f"{deck.CHROMIUM} not found: apt-get install chromium")
     out = tmp_path / "shots"
     out.mkdir()
     mine = ["2024-07-14-beach.png", "20231225-christmas.png", "01-me-and-ada.png"]
     for name in mine:
         (out / name).write_bytes(b"mine")
-    written = screenshots.take(deck_html, out)
-    assert [path.name for path in written] == ["01-step-1.png", "02-step-2.png"]
+    assert deckpdf.main(["--screenshots", str(out), str(small_decks[2])]) == 0
+    assert capsys.readouterr().out == f"screenshots: 2 PNGs in {out}\n"
+    written = [out / "01-step-1.png", out / "02-step-2.png"]
     assert {png_size(path) for path in written} == {(1024, 768)}
     assert len({path.read_bytes() for path in written}) == 2
     assert all((out / name).read_bytes() == b"mine" for name in mine)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*mine, *(p.name for p in written), screenshots.MANIFEST])
+        [*mine, *(p.name for p in written), deckpdf.MANIFEST])
 
     (out / "01-step-1.png").unlink()
-    (out / screenshots.MANIFEST).unlink()
+    (out / deckpdf.MANIFEST).unlink()
     (out / "01-step-1.png").write_bytes(b"mine too")
     with pytest.raises(ToolError, match="01-step-1.png exists and screenshots did not"):
-        screenshots.take(deck_html, out)
+        deckpdf.screenshots(small_decks[2], out)
     assert (out / "01-step-1.png").read_bytes() == b"mine too"
 
 
-def test_screenshots_replace_their_own_and_only_those(good_build, tmp_path,
-                                                      monkeypatch):
-    """With decktape faked (it writes deck_N_1024x768.png): a second run
-    over a shorter deck replaces its PNGs and deletes the one left over."""
-    def fake_decktape(index, output, *options, timeout):
-        for number in range(1, len(deckpdf.deck_info(index)[2]) + 1):
-            (output.parent / f"deck_{number}_1024x768.png").write_text(f"{index} {number}")
-        return "Printed"
+class FakePage:
+    """Chromium's page as screenshots() uses it: each PNG holds the deck's
+    path and the step's number."""
 
-    monkeypatch.setattr(screenshots, "decktape", fake_decktape)
+    def __init__(self, index: Path):
+        self.index, self.step = index, None
+
+    def evaluate(self, script, number):
+        self.step = number + 1
+
+    def wait_for_function(self, script, arg):
+        assert arg + 1 == self.step
+
+    def screenshot(self, path):
+        path.write_text(f"{self.index} {self.step}")
+
+
+@contextmanager
+def fake_opened(index, query, **options):
+    yield FakePage(index)
+
+
+def test_screenshots_replace_their_own_and_only_those(small_decks, tmp_path,
+                                                      monkeypatch):
+    """With Chromium faked: a second run over a shorter deck replaces its
+    PNGs and deletes the one left over."""
+    monkeypatch.setattr(deckpdf, "opened", fake_opened)
     out = tmp_path / "shots"
     (out / "mine").mkdir(parents=True)
-    three = small_deck(good_build, tmp_path / "three", 3)
-    two = small_deck(good_build, tmp_path / "two", 2)
-    assert [p.name for p in screenshots.take(three, out)][-1] == "03-step-3.png"
-    assert [p.read_text() for p in screenshots.take(two, out)] == [
+    three, two = small_decks[3], small_decks[2]
+    assert [p.name for p in deckpdf.screenshots(three, out)][-1] == "03-step-3.png"
+    assert [p.read_text() for p in deckpdf.screenshots(two, out)] == [
         f"{two} 1", f"{two} 2"]
     assert sorted(p.name for p in out.iterdir()) == [
-        screenshots.MANIFEST, "01-step-1.png", "02-step-2.png", "mine"]
+        deckpdf.MANIFEST, "01-step-1.png", "02-step-2.png", "mine"]
 
 
 def test_screenshots_into_a_read_only_folder_is_one_line(
-        capsys, built_deck, tmp_path, monkeypatch):
+        capsys, small_decks, tmp_path, monkeypatch):
     """A folder it may not write to (simulated: root may write anywhere)."""
     def refuse(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(screenshots.Path, "write_text", refuse)
-    assert screenshots.main([str(built_deck), str(tmp_path)]) == 1
+    monkeypatch.setattr(deckpdf.Path, "write_text", refuse)
+    assert deckpdf.main(["--screenshots", str(tmp_path), str(small_decks[2])]) == 1
     err = capsys.readouterr().err
-    assert err == (f"screenshots: {tmp_path / screenshots.MANIFEST}: "
+    assert err == (f"screenshots: {tmp_path / deckpdf.MANIFEST}: "
                    "Permission denied\n")
+
+
+def test_screenshots_without_chromium_is_one_line(capsys, small_decks, tmp_path,
+                                                  monkeypatch):
+    monkeypatch.setattr(deck, "CHROMIUM", tmp_path / "no-chromium")
+    assert deckpdf.main(["--screenshots", str(tmp_path), str(small_decks[2])]) == 1
+    assert capsys.readouterr().err == (
+        f"screenshots: Chromium cannot show {small_decks[2]}: {tmp_path}/no-chromium "
+        "not found (apt-get install chromium)\n")
 
 
 def test_screenshots_command_line(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_:
-        screenshots.main(["a", "b", "c"])
+        deckpdf.main(["--screenshots", "out", "index.html", "slides.pdf"])
     assert exit_.value.code == 2
-    assert screenshots.main([str(tmp_path / "index.html"), str(tmp_path / "out")]) == 1
+    assert "--screenshots writes no OUTPUT_PDF" in capsys.readouterr().err
+    assert deckpdf.main(["--screenshots", str(tmp_path / "out"),
+                         str(tmp_path / "index.html")]) == 1
     assert capsys.readouterr().err.endswith(
         f"screenshots: {tmp_path}/index.html not found: run `make slides` first\n")
     assert list(tmp_path.iterdir()) == []
