@@ -324,9 +324,8 @@ def walk(tab, built_deck) -> Walk:
     for number in range(len(steps)):
         if number:
             next_step(page, NEXT_KEYS[number % len(NEXT_KEYS)])
-        result.active.append(page.eval_on_selector(
-            "#impress .step.active", "el => el.id"))
         result.seen.append(page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX]))
+        result.active.append(result.seen[-1]["id"])  # MEASURE's .active step
     result.entered = page.evaluate("window.__deckEntered.slice()")
     result.errors, result.requests, result.blocked = (
         list(tab.errors), list(tab.requests), list(tab.blocked))
