@@ -32,6 +32,14 @@ def open_deck(context, url, prepare=None):
     if prepare is not None:
         prepare(page)
     page.add_init_script(RECORD_STEPS)
+    return show(page, url)
+
+
+def show(page, url):
+    """Load the deck at *url* anew in *page*, a page made by
+    :func:`open_deck` or given RECORD_STEPS as an init script (it runs in
+    every document loaded), and wait as open_deck does; returns *page*.
+    Loading into a page is cheaper than a new context and page."""
     page.goto(url.resolve().as_uri() if isinstance(url, Path) else url)
     page.wait_for_function(DECK_READY)
     page.wait_for_function(IDLE)

@@ -9,8 +9,11 @@ for every step, what impress.js entered, what overflows, the rendered font
 sizes, the colours and the footer; the tests below check those records. The
 walk asks for reduced motion, so each step is measured at once as it stands
 when its transition has ended (about 3 s for the deck instead of 15); the
-presenter console tests and test_the_deck_scales_to_any_projector move
-through the deck with its transitions.
+presenter console over http and test_the_deck_scales_to_any_projector move
+through the deck with its transitions. The walk and the tests that only
+look at the deck load it in turn into one shared page (``tab``): Chromium
+spends about 1.5 s of CPU on a new context and page, 0.7 s on a load into
+a page it has.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import require
-from deckwalk import IDLE, NEXT_KEYS, next_step, open_deck
+from deckwalk import IDLE, NEXT_KEYS, RECORD_STEPS, next_step, open_deck, show
 from talk.tools import browser as deck
 from talk.tools import present, slides
 from talk.tools import TALK
@@ -265,6 +268,45 @@ def chromium():
         launched.close()
 
 
+@dataclass
+class Tab:
+    """The page the walk and the tests that only look at the deck share, and
+    what it has recorded since the lists were last emptied."""
+    page: object
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def tab(chromium):
+    """One page, with the network blocked and errors recorded, for the walk
+    and the tests that only look at the deck: each loads the deck anew with
+    its own window size and motion (``load``), so no test sees another's
+    page, at a fraction of the cost of a context and a page of its own (a
+    renderer process to start). The console tests open a popup in contexts
+    of their own."""
+    context = chromium.new_context(viewport=deck.VIEWPORT)
+    try:
+        tab = Tab(context.new_page())
+        block_network(context, tab.requests, tab.blocked)
+        watch(tab.page, tab.errors)
+        tab.page.add_init_script(RECORD_STEPS)
+        yield tab
+    finally:
+        context.close()
+
+
+def load(tab: Tab, url, size=deck.VIEWPORT, motion="no-preference"):
+    """Show the deck at *url* in *tab* at window *size*, with transitions
+    (``motion="no-preference"``) or without (``"reduce"``), as a new page
+    with the context's viewport and reduced_motion would show it; returns
+    the page."""
+    tab.page.set_viewport_size(size)
+    tab.page.emulate_media(reduced_motion=motion)
+    return show(tab.page, url)
+
+
 STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(s => ({
     id: s.id, classes: Array.from(s.classList),
     heading: ((s.querySelector("h1, h2") || s).textContent || "").replace(/\\s+/g, " ").trim(),
@@ -273,27 +315,20 @@ STEPS_JS = """() => Array.from(document.querySelectorAll("#impress .step")).map(
 
 
 @pytest.fixture(scope="module")
-def walk(chromium, built_deck) -> Walk:
-    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
-    errors: list[str] = []
-    requests: list[str] = []
-    blocked: list[str] = []
-    block_network(context, requests, blocked)
-    try:
-        page = open_deck(context, built_deck,
-                              prepare=lambda page: watch(page, errors))
-        steps = page.evaluate(STEPS_JS)
-        result = Walk(title=page.title(), steps=steps, entered=[], active=[],
-                      errors=errors, requests=requests, blocked=blocked)
-        for number in range(len(steps)):
-            if number:
-                next_step(page, NEXT_KEYS[number % len(NEXT_KEYS)])
-            result.active.append(page.eval_on_selector(
-                "#impress .step.active", "el => el.id"))
-            result.seen.append(page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX]))
-        result.entered = page.evaluate("window.__deckEntered.slice()")
-    finally:
-        context.close()
+def walk(tab, built_deck) -> Walk:
+    for recorded in (tab.errors, tab.requests, tab.blocked):
+        recorded.clear()  # what an earlier test's page did
+    page = load(tab, built_deck, motion="reduce")
+    steps = page.evaluate(STEPS_JS)
+    result = Walk(title=page.title(), steps=steps, entered=[], active=[])
+    for number in range(len(steps)):
+        if number:
+            next_step(page, NEXT_KEYS[number % len(NEXT_KEYS)])
+        result.seen.append(page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX]))
+        result.active.append(result.seen[-1]["id"])  # MEASURE's .active step
+    result.entered = page.evaluate("window.__deckEntered.slice()")
+    result.errors, result.requests, result.blocked = (
+        list(tab.errors), list(tab.requests), list(tab.blocked))
     return result
 
 
@@ -437,18 +472,13 @@ PROBE = """(classes) => {
 }"""
 
 
-def test_every_pygments_token_colour_meets_wcag_aa(chromium, built_deck):
+def test_every_pygments_token_colour_meets_wcag_aa(tab, built_deck):
     """Every token class of hovercraft's highlight.css, not only those the
     deck uses today, is readable on the theme's code background."""
     css = (built_deck.parent / "css" / "highlight.css").read_text(encoding="utf-8")
     classes = sorted(set(re.findall(r"\.highlight \.(\w+)", css)))
     assert len(classes) > 40
-    context = chromium.new_context(viewport=deck.VIEWPORT)
-    try:
-        page = open_deck(context, built_deck)
-        tokens = page.evaluate(PROBE, classes)
-    finally:
-        context.close()
+    tokens = load(tab, built_deck).evaluate(PROBE, classes)
     problems = []
     for token in tokens:
         background = flatten(token["backgrounds"])
@@ -459,34 +489,30 @@ def test_every_pygments_token_colour_meets_wcag_aa(chromium, built_deck):
     assert problems == [], "\n".join(problems)
 
 
-def test_the_checks_catch_a_bad_slide(chromium, built_deck):
+def test_the_checks_catch_a_bad_slide(tab, built_deck):
     """The measurements can fail: a slide made too long, too wide and too
     small on purpose is reported."""
-    context = chromium.new_context(viewport=deck.VIEWPORT)
-    try:
-        page = open_deck(context, built_deck)
-        page.evaluate("""() => {
-            const step = document.querySelector("#impress .step.active");
-            const pre = document.createElement("pre");
-            pre.textContent = "x = 1  # " + "wide ".repeat(40)
-                + "\\ny = 2".repeat(12);
-            step.appendChild(pre);
-            const title = document.createElement("h1");
-            title.textContent = "A title far too long for one line ".repeat(2);
-            step.prepend(title);
-            const tiny = document.createElement("p");
-            tiny.style.fontSize = "14px";
-            tiny.style.color = "#aaaaaa";
-            tiny.textContent = "tiny grey text";
-            step.appendChild(tiny);
-            for (let i = 0; i < 30; i++) {
-                step.appendChild(document.createElement("p")).textContent = "line " + i;
-            }
-        }""")
-        page.wait_for_function(IDLE)
-        seen = page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX])
-    finally:
-        context.close()
+    page = load(tab, built_deck)
+    page.evaluate("""() => {
+        const step = document.querySelector("#impress .step.active");
+        const pre = document.createElement("pre");
+        pre.textContent = "x = 1  # " + "wide ".repeat(40)
+            + "\\ny = 2".repeat(12);
+        step.appendChild(pre);
+        const title = document.createElement("h1");
+        title.textContent = "A title far too long for one line ".repeat(2);
+        step.prepend(title);
+        const tiny = document.createElement("p");
+        tiny.style.fontSize = "14px";
+        tiny.style.color = "#aaaaaa";
+        tiny.textContent = "tiny grey text";
+        step.appendChild(tiny);
+        for (let i = 0; i < 30; i++) {
+            step.appendChild(document.createElement("p")).textContent = "line " + i;
+        }
+    }""")
+    page.wait_for_function(IDLE)
+    seen = page.evaluate(MEASURE, [MIN_CODE_PX, MIN_TEXT_PX])
     assert any("past the top edge" in issue for issue in seen["overflow"])
     assert any("past the bottom edge" in issue for issue in seen["overflow"])
     assert any(issue.startswith("pre") and "cut off on the right" in issue
@@ -499,23 +525,19 @@ def test_the_checks_catch_a_bad_slide(chromium, built_deck):
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (800, 600)])
-def test_the_deck_scales_to_any_projector(chromium, built_deck, size):
+def test_the_deck_scales_to_any_projector(tab, built_deck, size):
     """impress.js scales the 1024x768 design to the window, up as well as
     down (deck.js sets data-max-scale); the footer scales with it, and the
-    tallest step still fits."""
+    tallest step still fits (reached with the transition)."""
     width, height = size
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    try:
-        page = open_deck(context, built_deck)
-        tallest = page.evaluate("""() => Array.from(document.querySelectorAll(
-            "#impress .step")).reduce((a, b) => b.offsetHeight > a.offsetHeight ? b : a).id""")
-        page.evaluate("id => impress().goto(id)", tallest)
-        page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{tallest}'")
-        page.wait_for_function(IDLE)
-        seen = page.evaluate(MEASURE, [0, 0])
-        footer = page.eval_on_selector("#deck-footer", "el => el.getBoundingClientRect().height")
-    finally:
-        context.close()
+    page = load(tab, built_deck, {"width": width, "height": height})
+    tallest = page.evaluate("""() => Array.from(document.querySelectorAll(
+        "#impress .step")).reduce((a, b) => b.offsetHeight > a.offsetHeight ? b : a).id""")
+    page.evaluate("id => impress().goto(id)", tallest)
+    page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{tallest}'")
+    page.wait_for_function(IDLE)
+    seen = page.evaluate(MEASURE, [0, 0])
+    footer = page.eval_on_selector("#deck-footer", "el => el.getBoundingClientRect().height")
     scale = min(width / 1024, height / 768)
     assert seen["scale"] == pytest.approx(scale, rel=0.01)
     assert footer == pytest.approx(40 * scale, rel=0.01)
@@ -550,7 +572,9 @@ TEXT_OF = "el => el.textContent.replace(/\\s+/g, ' ').trim()"
 @pytest.mark.parametrize("how", ["from disk", "over http"])
 def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, request, how):
     """P opens hovercraft's console (a popup window) with the notes of the
-    current step; it follows when the speaker moves on.
+    current step; it follows when the speaker moves on. Over http (as
+    `make present` serves it) the deck moves with its transitions; from
+    disk without (reduced motion), which is quicker.
 
     From disk, Chromium gives every file:// page an opaque origin of its own,
     so the console could not script its slide previews (iframes of the same
@@ -559,14 +583,15 @@ def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, re
     uses `make present`).
     """
     if how == "from disk":
-        url, allowed = built_deck, LOCAL_SCHEMES
+        url, allowed, motion = built_deck, LOCAL_SCHEMES, "reduce"
     else:
         url = request.getfixturevalue("served_deck")
         allowed = LOCAL_SCHEMES + (url.rsplit("/", 1)[0] + "/",)
+        motion = "no-preference"
     errors: list[str] = []
     requests: list[str] = []
     blocked: list[str] = []
-    context = chromium.new_context(viewport=deck.VIEWPORT)
+    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion=motion)
     try:
         block_network(context, requests, blocked, allowed)
         page = open_deck(context, url, prepare=lambda page: watch(page, errors))
@@ -603,21 +628,17 @@ def test_presenter_console_opens_with_the_current_notes(chromium, built_deck, re
 
 # --- reduced motion, screenshots ----------------------------------------------
 
-def test_reduced_motion_moves_at_once(chromium, built_deck):
+def test_reduced_motion_moves_at_once(tab, built_deck):
     """With the system asking for reduced motion (decktape's PDF asks for
     it), theme/deck.js and projector.css turn impress.js's transitions off:
     the next step is entered, and the footer updated, without waiting."""
-    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
-    try:
-        page = open_deck(context, built_deck)
-        assert page.eval_on_selector("#impress", "el => el.dataset.transitionDuration") == "0"
-        assert page.eval_on_selector(
-            "#impress > div", "el => getComputedStyle(el).transitionDuration") == "0s"
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("window.__deckEntered.length === 2", timeout=1_000)
-        assert page.eval_on_selector("#slide-number", "el => el.textContent") == "2"
-    finally:
-        context.close()
+    page = load(tab, built_deck, motion="reduce")
+    assert page.eval_on_selector("#impress", "el => el.dataset.transitionDuration") == "0"
+    assert page.eval_on_selector(
+        "#impress > div", "el => getComputedStyle(el).transitionDuration") == "0s"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.__deckEntered.length === 2", timeout=1_000)
+    assert page.eval_on_selector("#slide-number", "el => el.textContent") == "2"
 
 
 # --- code that steps with the clicker ------------------------------------------
@@ -654,41 +675,37 @@ def excerpt_steps() -> list[list[range]]:
     return found
 
 
-def test_code_steps_with_the_clicker(chromium, built_deck):
+def test_code_steps_with_the_clicker(tab, built_deck):
     """Each click marks the next group of lines (a bar, the rest dimmed:
     readable without colour), the step stays until every group was shown,
     the block shows whole before the first click, and it still holds at
     most 12 lines at 23 px."""
     expected = excerpt_steps()
     assert len(expected) >= 3
-    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
-    try:
-        page = open_deck(context, built_deck)
-        ids = page.eval_on_selector_all(
-            "#impress .step:has(pre .substep)", "els => els.map(e => e.id)")
-        assert len(ids) == len(expected)
-        for step_id, groups in zip(ids, expected):
-            page.evaluate("id => impress().goto(id)", step_id)
-            page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{step_id}'")
+    page = load(tab, built_deck, motion="reduce")
+    ids = page.eval_on_selector_all(
+        "#impress .step:has(pre .substep)", "els => els.map(e => e.id)")
+    assert len(ids) == len(expected)
+    for step_id, groups in zip(ids, expected):
+        page.evaluate("id => impress().goto(id)", step_id)
+        page.wait_for_function(f"document.querySelector('#impress .step.active').id === '{step_id}'")
+        page.wait_for_function(IDLE)
+        whole = page.evaluate(SUBSTEP_STATE)
+        assert (whole["marked"], whole["dimmed"]) == ([], 0), step_id
+        lines = page.eval_on_selector(
+            "#impress .step.active pre:has(.substep)", TEXT_LINES)
+        assert whole["groups"] == ["\n".join(lines[n - 1] for n in group)
+                                   for group in groups], step_id
+        for number, group in enumerate(whole["groups"]):
+            page.keyboard.press("ArrowRight")
             page.wait_for_function(IDLE)
-            whole = page.evaluate(SUBSTEP_STATE)
-            assert (whole["marked"], whole["dimmed"]) == ([], 0), step_id
-            lines = page.eval_on_selector(
-                "#impress .step.active pre:has(.substep)", TEXT_LINES)
-            assert whole["groups"] == ["\n".join(lines[n - 1] for n in group)
-                                       for group in groups], step_id
-            for number, group in enumerate(whole["groups"]):
-                page.keyboard.press("ArrowRight")
-                page.wait_for_function(IDLE)
-                state = page.evaluate(SUBSTEP_STATE)
-                assert state["id"] == step_id
-                assert state["marked"] == [group]
-                assert state["dimmed"] == state["spans"] - 1
-                assert state["lines"] <= MAX_CODE_LINES and not state["clipped"]
-                assert state["px"] >= MIN_CODE_PX
-            assert next_step(page) != step_id
-    finally:
-        context.close()
+            state = page.evaluate(SUBSTEP_STATE)
+            assert state["id"] == step_id
+            assert state["marked"] == [group]
+            assert state["dimmed"] == state["spans"] - 1
+            assert state["lines"] <= MAX_CODE_LINES and not state["clipped"]
+            assert state["px"] >= MIN_CODE_PX
+        assert next_step(page) != step_id
 
 
 #: The lines of a block's text.
@@ -696,20 +713,16 @@ TEXT_LINES = "el => el.textContent.replace(/\\n$/, '').split('\\n')"
 
 
 def test_printed_deck_shows_code_whole_and_the_talk_plan_loads_first(
-        chromium, built_deck):
+        tab, built_deck):
     """Opened with ?print (talk.tools.pdf, for decktape), the deck has no
     substeps: decktape prints one page per step, each block whole. The talk
     plan (generated/talk-plan.js) is loaded before the deck's own script."""
-    context = chromium.new_context(viewport=deck.VIEWPORT, reduced_motion="reduce")
-    try:
-        page = open_deck(context, built_deck.as_uri() + "?print")
-        substeps = page.evaluate("document.querySelectorAll('#impress .substep').length")
-        stepped = page.evaluate("document.querySelectorAll('#impress pre .code-rest').length")
-        plan = page.evaluate("window.talkPlan")
-        scripts = page.eval_on_selector_all(
-            "script[src]", "els => els.map(e => e.getAttribute('src'))")
-    finally:
-        context.close()
+    page = load(tab, built_deck.as_uri() + "?print", motion="reduce")
+    substeps = page.evaluate("document.querySelectorAll('#impress .substep').length")
+    stepped = page.evaluate("document.querySelectorAll('#impress pre .code-rest').length")
+    plan = page.evaluate("window.talkPlan")
+    scripts = page.eval_on_selector_all(
+        "script[src]", "els => els.map(e => e.getAttribute('src'))")
     assert (substeps, stepped > 0) == (0, True)
     assert scripts.index("generated/talk-plan.js") < scripts.index("theme/deck.js")
     assert plan["minutes"] == sum(s["minutes"] for s in plan["sections"]) > 0
