@@ -554,7 +554,7 @@ def served_deck(tmp_path, good_build):
     (tmp_path / "work").mkdir()
     served = present.Deck(talk / "index.rst", tmp_path / "work")
     assert served.rebuild()
-    server = present.make_server(served, "127.0.0.1", 0)
+    server = present.Server(served, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,),
                               daemon=True)
     thread.start()

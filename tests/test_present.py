@@ -120,7 +120,7 @@ class Served:
     """A server on a free loopback port, in a thread; ``deck`` is what it serves."""
 
     def __init__(self, deck: present.Deck, host: str = "127.0.0.1"):
-        self.server = present.make_server(deck, host, 0)
+        self.server = present.Server(deck, host, 0)
         self.host, self.port = host, self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        args=(0.05,), daemon=True)

@@ -165,9 +165,6 @@ class Server(ThreadingHTTPServer):
             log(f"a request failed: {error!r}")
 
 
-make_server = Server  # the name tests/test_browser.py knows
-
-
 def watch(deck: Deck) -> None:
     """Rebuild *deck* after each burst of changes it wants, until
     KeyboardInterrupt; a new folder to watch restarts watchfiles."""
