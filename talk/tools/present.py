@@ -42,16 +42,6 @@ def log(message: str) -> None:
     print(f"present: {message}", file=sys.stderr, flush=True)
 
 
-def loopback_address(host: str, port: int = 0):
-    """``(family, sockaddr)`` to bind, or None unless *host* is loopback only."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        ok = all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
-    except (OSError, UnicodeError, ValueError):  # ValueError: scoped IPv6
-        return None
-    return (infos[0][0], infos[0][4]) if ok else None
-
-
 class Deck:
     """Builds of *source* in *workdir*: ``current``, the last good one (None
     before it), ``error``, why the last build failed (or None), ``version``,
@@ -142,19 +132,22 @@ class Handler(SimpleHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     """The built *deck* on *host*:*port*, IPv4 or IPv6, not yet serving. Raises
-    ToolError if *host* is not loopback or the address cannot be used."""
+    ToolError unless every address of *host* is loopback and can be used."""
 
     request_queue_size = 128  # the listen backlog; socketserver's 5 drops clients
 
     def __init__(self, deck: Deck, host: str, port: int):
-        found = loopback_address(host, port)
-        if found is None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            loopback = all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+        except (OSError, UnicodeError, ValueError):  # ValueError: scoped IPv6
+            loopback = False
+        if not loopback:
             raise ToolError(f"refusing to serve on {host!r}: use 127.0.0.1, ::1 "
                             "or another loopback address")
-        self.deck = deck
-        self.address_family, address = found
+        self.deck, self.address_family = deck, infos[0][0]
         try:
-            super().__init__(address, Handler)
+            super().__init__(infos[0][4], Handler)
         except OSError as exc:
             raise ToolError(f"cannot serve on {host} port {port}: "
                             f"{exc.strerror or exc}") from None
