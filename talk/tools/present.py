@@ -43,19 +43,17 @@ def log(message: str) -> None:
 
 
 class Deck:
-    """Builds of *source* in *workdir*: ``current``, the last good one (None
-    before it), ``error``, why the last build failed (or None), ``version``,
-    changed by every rebuild, and ``made``, the builds it made and keeps."""
+    """The builds of *source*, each in a new folder in *workdir*."""
 
     def __init__(self, source: Path, workdir: Path):
         self.source, self.workdir = Path(source).resolve(), Path(workdir)
-        self.current: Path | None = None
-        self.error: str | None = None
+        self.current: Path | None = None  # the last good build, None before it
+        self.error: str | None = None  # why the last build failed, None if it did not
         self.page = ""  # the last good build's index.html as slides wrote it
         self.watched = {self.source}  # the files the last good build read
         self.folders = [self.source.parent]  # theirs, for watchfiles
-        self.made: list[Path] = []  # oldest first
-        self.version = 0
+        self.made: list[Path] = []  # the builds it made and keeps, oldest first
+        self.version = 0  # changed by every rebuild
 
     def rebuild(self) -> bool:
         """Build into a new folder and serve it; True on success. On failure
