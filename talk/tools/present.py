@@ -3,10 +3,8 @@
 ``make present`` (hovercraft's serve mode binds 0.0.0.0 and dies on an error). Each
 build is :func:`talk.tools.slides.render` into a new folder, served once complete; the
 page polls ``/__build__`` and reloads after a rebuild, or shows a failed one's error
-over the last good deck. The build's files only: no folder listings, ``%00`` is 400,
-no caching, a silent connection closed after 10 s, a backlog of 128. Exit status: 0
-after Ctrl-C or SIGTERM; 1 if the first build fails or the address is not a free
-loopback one; 2 a bad command line.
+over the last good deck. Exit status: 0 after Ctrl-C or SIGTERM; 1 if the first build
+fails or the address is not a free loopback one; 2 a bad command line.
 """
 
 import argparse
@@ -56,15 +54,14 @@ class Deck:
         self.version = 0  # changed by every rebuild
 
     def rebuild(self) -> bool:
-        """Build into a new folder and serve it; True on success. On failure
-        the last good build stays, under a banner, and ``error`` says why in
-        one line: a ToolError's own, or what else was raised."""
+        """Build into a new folder and serve it; True on success. Else the last good
+        build stays, under a banner of ``error``: a ToolError's line, or what was raised."""
         folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.workdir))
         try:
             result = slides.render(self.source, folder)
         except Exception as exc:  # noqa: BLE001 - keep serving, say why
             shutil.rmtree(folder)
-            self.error = (str(exc) if isinstance(exc, ToolError)  # the build's own line
+            self.error = (str(exc) if isinstance(exc, ToolError)
                           else f"{shown(self.source)}: {type(exc).__name__}: {exc}")
             log(f"build FAILED: {self.error}")
             if self.current is not None:
@@ -72,15 +69,16 @@ class Deck:
             return False
         self.page = (folder / "index.html").read_text("utf-8")
         self.error, self.watched = None, set(result.dependencies)
-        self.folders = sorted({path.parent for path in self.watched if path.parent.is_dir()})
-        self.current = self.publish(folder)  # the switch: one assignment
+        self.folders = sorted({p.parent for p in self.watched if p.parent.is_dir()})
+        self.publish(folder)
+        self.current = folder  # the switch, once its page is written
         self.made.append(folder)
         if len(self.made) > 2:  # the one before may still be being read
             shutil.rmtree(self.made.pop(0))
         log(f"built {result.steps} steps")
         return True
 
-    def publish(self, folder: Path) -> Path:
+    def publish(self, folder: Path) -> None:
         """Write *folder*'s index.html (page, banner, reload) and __build__ anew."""
         self.version += 1
         banner = BANNER % html.escape(self.error) if self.error else ""
@@ -89,7 +87,6 @@ class Deck:
         for name, text in (("index.html", page), ("__build__", str(self.version))):
             (folder / ".present-new").write_text(text, "utf-8")
             (folder / ".present-new").replace(folder / name)  # atomic
-        return folder
 
     def wants(self, change: watchfiles.Change, path: str) -> bool:
         """watchfiles filter: True for a file the deck read, or a new file of
@@ -100,7 +97,7 @@ class Deck:
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """The files of the current build, nothing else, uncached."""
+    """The current build's files, uncached: no folder listings, ``%00`` is 400."""
 
     timeout = 10.0  # seconds a silent connection stays open
 
