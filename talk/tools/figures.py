@@ -3,9 +3,8 @@ reStructuredText (and a QR code) into the build's ``generated`` folder, where sl
 include it (``.. include:: /generated/NAME``):
 
 - ``title.txt``, ``closing.txt``: the speaker, the talk's page and the repository, from
-  ``[talk]`` in the ``talk.toml`` beside the deck; an empty ``repository_url`` comes from
-  ``git remote get-url origin`` (:func:`web_url`); ``repo-qr.svg`` is its QR code
-  (segno). A value still unknown is left off the slides.
+  the ``talk.toml`` beside the deck (:func:`talk_info`), and ``repo-qr.svg``, the
+  repository's QR code (segno); a value still unknown is left off the slides.
 - ``figures.txt``: ``|flask_flags_code_lines|``, the lines of code of flask_flags.py.
 - ``turning-point.txt``, ``decision-table.txt``, ``table-cost.txt``: the tables
   (:mod:`benchmarks.report`) of the run that ``[figures] run = "NNNN"`` pins
@@ -32,8 +31,6 @@ TALK_TOML = TALK / "talk.toml"
 TALK_TOML_NAME = TALK_TOML.name
 WHO_AND_WHERE = ("title.txt", "closing.txt")  #: the files that say who and where
 EXTENSION = ROOT / "flask-flags" / "flask_flags.py"
-#: An scp-like git remote: ``git@github.com:owner/repo.git``.
-_SCP_REMOTE = re.compile(r"[\w.-]+@([\w.-]+):(?!/)(.+)")
 
 
 class FigureError(ToolError):
@@ -62,8 +59,8 @@ def _table(path: Path, name: str) -> dict:
 
 
 def talk_info(path: Path = TALK_TOML, root: Path = ROOT) -> TalkInfo:
-    """The ``[talk]`` table of *path*; the repository's URL falls back on the http(s)
-    git remote ``origin`` of *root*. Raises FigureError (ToolError if unreadable)."""
+    """The ``[talk]`` table of *path*; an empty repository_url comes from the git remote
+    ``origin`` of *root* (:func:`web_url`). Raises FigureError (ToolError if unreadable)."""
     table, values = _table(path, "talk"), {}
     for key in (field.name for field in fields(TalkInfo)):
         value = table.get(key, "")
@@ -88,7 +85,7 @@ def web_url(remote: str) -> str:
     ``ssh://git@host[:port]/owner/repo.git`` and ``https://user:token@host/owner/repo.git``
     all give ``https://host/owner/repo`` (an ``http://`` remote stays http), never keeping a
     user, password, token or ssh port. Other schemes (``file://``, a local path) give ""."""
-    scp = _SCP_REMOTE.fullmatch(remote)
+    scp = re.fullmatch(r"[\w.-]+@([\w.-]+):(?!/)(.+)", remote)  # scp-like: git@host:path
     parts = urlsplit(f"ssh://{scp[1]}/{scp[2]}" if scp else remote)
     if parts.scheme not in ("https", "http", "ssh", "git+ssh"):
         return ""
@@ -100,8 +97,7 @@ def web_url(remote: str) -> str:
 
 
 def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
-    """One line for each value the slides leave out, saying where to set it (*where*:
-    the talk.toml to edit)."""
+    """One line for each value the slides leave out, saying where (*where*) to set it."""
     notices = []
     if not info.speaker:
         notices.append(f"speaker unknown: set [talk] speaker in {where}")
@@ -116,8 +112,7 @@ def unknown(info: TalkInfo, where: str = shown(TALK_TOML)) -> list[str]:
 
 
 def _who_and_where(info: TalkInfo) -> str:
-    """The reStructuredText of ``title.txt`` and ``closing.txt``: what *info* knows, and
-    the repository's QR code if its URL is known."""
+    """The text of ``title.txt`` and ``closing.txt``: what *info* knows, and the QR code."""
     lines = []
     if info.speaker:
         person = f"**{info.speaker}**"
@@ -177,19 +172,17 @@ def run_notice(run: Run, *folders: Path) -> str:
 
 def generate(folder: Path, path: Path = TALK_TOML, results: Path = RESULTS,
              new_results: Path = NEW_RESULTS) -> tuple[list[str], set[Path]]:
-    """Write every generated file into *folder* (created). Returns the notices (one
-    line each: a value the slides leave out; the benchmark run used, and a newer one)
-    and the files the figures came from. Raises FigureError (ToolError for a file that
-    cannot be read)."""
+    """Write the generated files into *folder* (created). Returns the notices (one line
+    each: :func:`unknown`'s, :func:`run_notice`'s) and the files the figures came from.
+    Raises FigureError (ToolError for a file that cannot be read)."""
     folder.mkdir(parents=True, exist_ok=True)
     info = talk_info(path)
     if info.repository_url:
         segno.make(info.repository_url, error="m").save(
             str(folder / "repo-qr.svg"), kind="svg", scale=8, border=2,
             dark="#1a1a1a", light="#ffffff", xmldecl=False)
-    who = _who_and_where(info)
-    files = {"title.txt": who, "closing.txt": who, "figures.txt":
-             f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n"}
+    files = dict.fromkeys(WHO_AND_WHERE, _who_and_where(info)) | {
+        "figures.txt": f".. |flask_flags_code_lines| replace:: {code_lines(EXTENSION)}\n"}
     try:
         run = pinned_run(path, results)
         files.update({name: make(run) for name, make in SLIDE_TABLES.items()})
