@@ -1,24 +1,17 @@
 """The deck printed: a PDF (decktape), or a handout or PNGs (playwright).
 
-``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
-build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
-installs it) prints the deck on Debian's Chromium with reduced motion, one
-1024x768 page per step with selectable text; :func:`stamp` adds the deck's
-title as Title, the speaker as Author and a bookmark per section.
-
-``--handout OUT_HTML``: the talk as an article, each step's content (text,
-code, live-coding diffs, tables, figures) then its notes, images embedded so
-that it stands alone; printed to A4 as OUTPUT_PDF (default build/handout.pdf)
-and stamped alike. ``--screenshots OUT_DIR``: one 1024x768 PNG per step as
-the projector shows it (decktape's would wait 2 s a step), named
-``NN-<step id>.png``, or by title when the id is hovercraft's ``step-N``.
-These two list what they made (``.talk-handout`` beside OUT_HTML,
-``OUT_DIR/.talk-screenshots``; talk.tools._common.claim) and delete or
+``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults build/slides/index.html,
+build/slides.pdf): decktape (npm; ``make pdf`` installs it) prints the deck on Debian's
+Chromium, one 1024x768 page per step with selectable text. ``--handout OUT_HTML``: the
+talk as an article, each step then its notes, printed to A4 as OUTPUT_PDF (default
+build/handout.pdf). ``--screenshots OUT_DIR``: a 1024x768 PNG per step as the projector
+shows it (decktape's would wait 2 s a step). Both PDFs get the deck's title as Title, the
+speaker as Author and a bookmark per section. The two options list what they made
+(``.talk-handout`` beside OUT_HTML, ``OUT_DIR/.talk-screenshots``) and delete or
 overwrite nothing else.
 
-Exit status: 0 done; 1 one line for a missing deck, image, decktape or
-Chromium, or a file it may not write, or decktape's output's end and a line;
-2 a bad command line.
+Exit status: 0 done; 1 one line for a missing deck, image, decktape or Chromium, or a
+file it may not write, or decktape's output's end and a line; 2 a bad command line.
 """
 
 import base64
@@ -83,10 +76,10 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
 
 
 def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print the deck *index*, opened with ``?print`` (code blocks whole), to
-    the PDF *output* with decktape, :func:`stamp` it and return decktape's
-    last line. ToolError: see :func:`deck_info`; no decktape, over *timeout*
-    s, or decktape failed (the end of its output in the message)."""
+    """Print the deck *index*, opened with ``?print`` (code blocks whole) and reduced
+    motion, to the PDF *output* with decktape, :func:`stamp` it and return decktape's last
+    line. ToolError: see :func:`deck_info`; no decktape, over *timeout* s, or decktape
+    failed (the end of its output in the message)."""
     title, speaker, _, sections = deck_info(index)
     chrome = [f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]]
     command = [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
@@ -104,10 +97,10 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
 
 
 def screenshots(index: Path, out_dir: Path) -> list[Path]:
-    """Write one PNG per step of the deck *index* (opened with ``?print``,
-    as decktape opens it) into *out_dir*, named by the step's id, or by its
-    first heading when it has none or hovercraft's ``step-N``; return them.
-    Raises ToolError (see the module docstring), OSError when it cannot write."""
+    """Write one PNG per step of the deck *index* (opened with ``?print``, as decktape
+    opens it) into *out_dir*, ``NN-<slug>.png`` of the step's id, or of its first heading
+    when it has none or hovercraft's ``step-N``; return them. Raises ToolError (see the
+    module docstring), OSError when it cannot write."""
     paths = []
     for number, step in enumerate(deck_info(index)[2], start=1):
         title = step.get("id", "")
@@ -127,9 +120,10 @@ def screenshots(index: Path, out_dir: Path) -> list[Path]:
 
 
 def handout(index: Path, out_html: Path, out_pdf: Path) -> int:
-    """Write the handout of the built deck *index* to *out_html* and
-    *out_pdf*; returns the PDF's pages. Raises ToolError (see the module
-    docstring), OSError when it cannot write."""
+    """Write the handout of the built deck *index* to *out_html* and *out_pdf*:
+    each step's content (text, code, live-coding diffs, tables, figures) then
+    its notes, images embedded so that it stands alone. Returns the PDF's pages.
+    Raises ToolError (see the module docstring), OSError when it cannot write."""
     title, speaker, steps, sections = deck_info(index)
     folder = Path(index).resolve().parent
     for step in steps:
