@@ -19,7 +19,6 @@ import mimetypes
 import re
 import subprocess
 import sys
-import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,8 +27,9 @@ from lxml.html import builder as E
 from playwright.sync_api import Error, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
-from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
+from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, launch
+from talk.tools.figures import talk_info
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
 PAUSE_MS = 25  #: after each step: covers impress.js's stepenter (a 0 ms timer)
@@ -45,16 +45,14 @@ td, th { border: 1px solid #999; } .notes { border-left: 3px solid #36c; padding
 .notes::before { content: "Speaker notes"; font: bold 9pt sans-serif; }"""
 
 
-def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
-    """``(<title>, [talk] speaker, steps, sections)`` of the built deck *index*
-    and *toml*: steps as lxml elements, sections as ``(heading, step from 0)``
-    of the ``section-start`` steps. ToolError: no deck, or no speaker."""
+def deck_info(index: Path):
+    """``(<title>, speaker, steps, sections)`` of the built deck *index*, the speaker
+    from talk.toml (:func:`talk.tools.figures.talk_info`, whose errors it raises):
+    steps as lxml elements, sections as ``(heading, step from 0)`` of the
+    ``section-start`` steps. ToolError: no deck."""
     if not Path(index).is_file():
         raise ToolError(f"{shown(index)} not found: run `make slides` first")
-    try:
-        speaker = tomllib.loads(read_text(toml))["talk"]["speaker"]
-    except (tomllib.TOMLDecodeError, KeyError) as exc:
-        raise ToolError(f"{shown(toml)}: set [talk] speaker ({exc})") from None
+    speaker = talk_info().speaker
     tree = html.fromstring(Path(index).read_bytes())
     steps = tree.xpath(STEPS)
     sections = [(" ".join(step.xpath("string(.//h1)").split()), number)
