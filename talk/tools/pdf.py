@@ -180,11 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = command.parse_args(argv)
     if args.screenshots and args.output:
         command.error("--screenshots writes no OUTPUT_PDF")
-    tool = "pdf"
-    if args.handout:
-        tool = "handout"
-    elif args.screenshots:
-        tool = "screenshots"
+    tool = "handout" if args.handout else "screenshots" if args.screenshots else "pdf"
     return run(tool, _command, args)
 
 
