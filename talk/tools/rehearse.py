@@ -1,12 +1,11 @@
 """Rehearsal sheet: the minutes each section plans against what it needs.
 
 Item N of the outline in PROPOSAL.md (:mod:`talk.tools.outline`) is the file
-``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at ``--wpm`` words a minute plus
-the outline's live coding, demos and questions, and fits when its plan is within 20% of
-that. Its live segments (demos.checkpoints.typed: the characters typed from one checkpoint
-in ``--checkpoints`` to the next) at ``--cpm`` a minute plus RUN_MINUTES each must fit its
-live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one does not (saying
-by how much) or for bad input; 2 for a bad command line.
+``TALK_DIR/0N_*.rst``. It needs its notes at ``--wpm`` words a minute plus the outline's
+live coding, demos and questions, and fits when its plan is within 20% of that. Its live
+segments (the checkpoint diffs from ``--checkpoints`` it includes), typed at ``--cpm``
+characters a minute and run, must fit its live-coding minutes (to 0.1 min). Exit status:
+0 all fit; 1 one does not (saying by how much), or bad input; 2 a bad command line.
 """
 
 import math
@@ -50,7 +49,8 @@ def steps(rst: str, source: str) -> tuple[int, ...]:
 
 def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Section]:
     """The outline's sections with their files' steps and live segments: the pairs of
-    consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff`` the file includes.
+    consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff`` the file includes,
+    with the characters typed from one to the next (demos.checkpoints.typed).
     Raises ToolError naming a file (and line) that cannot be read, when the files are not
     one per outline item, or for two checkpoints with one number."""
     outline = read_outline(proposal)
@@ -80,7 +80,7 @@ def needs(s: Section, wpm: float = WORDS_PER_MINUTE) -> float:
 
 
 def typing(s: Section, cpm: float = CHARACTERS_PER_MINUTE) -> float:
-    """Minutes the live segments of *s* take, typed at *cpm* and run."""
+    """Minutes the live segments of *s* take, typed at *cpm*, plus RUN_MINUTES each."""
     return sum(chars / cpm + RUN_MINUTES for _, chars in s.live)
 
 
