@@ -11,6 +11,7 @@ characters a minute and run, must fit its live-coding minutes (to 0.1 min). Exit
 import math
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,21 +93,19 @@ def words_to_change(s: Section, wpm: float = WORDS_PER_MINUTE) -> int:
     return max(0, math.ceil((low - needs(s, wpm)) * wpm - 1e-9))
 
 
-def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
+def _problems(s: Section, wpm: float, cpm: float) -> Iterator[str]:
     """Why section *s* does not fit its plan or its live-coding minutes."""
-    found = []
     change = words_to_change(s, wpm)
     plan = f"section {s.number}: plans {s.minutes:g} min, needs {needs(s, wpm):.1f} min"
     if change < 0:
-        found.append(f"{plan}: cut {-change} words of notes, or plan more")
+        yield f"{plan}: cut {-change} words of notes, or plan more"
     elif change > 0:
-        found.append(f"{plan}: add {change} words of notes, or plan less")
+        yield f"{plan}: add {change} words of notes, or plan less"
     short = round(typing(s, cpm), 1) - s.live_coding
     if short > 1e-9:
-        found.append(f"section {s.number}: its {len(s.live)} live segments need "
-                     f"{typing(s, cpm):.1f} min, the outline gives {s.live_coding:g}: "
-                     f"{short:.1f} min short; give it more in proposal.md, or type less")
-    return found
+        yield (f"section {s.number}: its {len(s.live)} live segments need "
+               f"{typing(s, cpm):.1f} min, the outline gives {s.live_coding:g}: "
+               f"{short:.1f} min short; give it more in proposal.md, or type less")
 
 
 def main(argv: list[str] | None = None) -> int:
