@@ -131,8 +131,7 @@ def _command(args) -> int:
     sections = rehearse(args.proposal, args.talk, args.checkpoints)
     rows = [(f"{s.number}. {s.title}"[:34], s.minutes, len(s.steps), s.words, s.words / wpm,
              s.live_coding, s.demos, s.questions, needs(s, wpm)) for s in sections]
-    columns = list(zip(*rows))
-    rows.append(("Total", *(sum(column) for column in columns[1:])))
+    rows.append(("Total", *(sum(column) for column in list(zip(*rows))[1:])))
     print(f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
           f"  (minutes; talk at {wpm:g} words/min; fits within {TOLERANCE:.0%})")
     for row in rows:  # off: how far the plan, row[1], is from what it needs, row[-1]
