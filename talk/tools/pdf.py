@@ -1,24 +1,17 @@
 """The deck printed: a PDF (decktape), or a handout or PNGs (playwright).
 
-``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults:
-build/slides/index.html, build/slides.pdf): decktape (npm; ``make pdf``
-installs it) prints the deck on Debian's Chromium with reduced motion, one
-1024x768 page per step with selectable text; :func:`stamp` adds the deck's
-title as Title, the speaker as Author and a bookmark per section.
-
-``--handout OUT_HTML``: the talk as an article, each step's content (text,
-code, live-coding diffs, tables, figures) then its notes, images embedded so
-that it stands alone; printed to A4 as OUTPUT_PDF (default build/handout.pdf)
-and stamped alike. ``--screenshots OUT_DIR``: one 1024x768 PNG per step as
-the projector shows it (decktape's would wait 2 s a step), named
-``NN-<step id>.png``, or by title when the id is hovercraft's ``step-N``.
-These two list what they made (``.talk-handout`` beside OUT_HTML,
-``OUT_DIR/.talk-screenshots``; talk.tools._common.claim) and delete or
+``python -m talk.tools.pdf [INDEX_HTML] [OUTPUT_PDF]`` (defaults build/slides/index.html,
+build/slides.pdf): decktape (npm; ``make pdf`` installs it) prints the deck on Debian's
+Chromium, one 1024x768 page per step with selectable text. ``--handout OUT_HTML``: the
+talk as an article, each step then its notes, printed to A4 as OUTPUT_PDF (default
+build/handout.pdf). ``--screenshots OUT_DIR``: a 1024x768 PNG per step as the projector
+shows it (decktape's would wait 2 s a step). Both PDFs get the deck's title as Title, the
+speaker as Author and a bookmark per section. The two options list what they made
+(``.talk-handout`` beside OUT_HTML, ``OUT_DIR/.talk-screenshots``) and delete or
 overwrite nothing else.
 
-Exit status: 0 done; 1 one line for a missing deck, image, decktape or
-Chromium, or a file it may not write, or decktape's output's end and a line;
-2 a bad command line.
+Exit status: 0 done; 1 one line for a missing deck, image, decktape or Chromium, or a
+file it may not write, or decktape's output's end and a line; 2 a bad command line.
 """
 
 import base64
@@ -26,7 +19,6 @@ import mimetypes
 import re
 import subprocess
 import sys
-import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,8 +27,9 @@ from lxml.html import builder as E
 from playwright.sync_api import Error, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
-from talk.tools._common import ROOT, TALK, ToolError, claim, parser, read_text, run, shown
+from talk.tools._common import ROOT, ToolError, claim, parser, run, shown
 from talk.tools.browser import CHROME_ARGS, CHROMIUM, REDUCED_MOTION_ARG, VIEWPORT, launch
+from talk.tools.figures import talk_info
 
 DECKTAPE = ROOT / "node_modules" / ".bin" / "decktape"
 PAUSE_MS = 25  #: after each step: covers impress.js's stepenter (a 0 ms timer)
@@ -52,16 +45,14 @@ td, th { border: 1px solid #999; } .notes { border-left: 3px solid #36c; padding
 .notes::before { content: "Speaker notes"; font: bold 9pt sans-serif; }"""
 
 
-def deck_info(index: Path, toml: Path = TALK / "talk.toml"):
-    """``(<title>, [talk] speaker, steps, sections)`` of the built deck *index*
-    and *toml*: steps as lxml elements, sections as ``(heading, step from 0)``
-    of the ``section-start`` steps. ToolError: no deck, or no speaker."""
+def deck_info(index: Path):
+    """``(<title>, speaker, steps, sections)`` of the built deck *index*, the speaker
+    from talk.toml (:func:`talk.tools.figures.talk_info`, whose errors it raises):
+    steps as lxml elements, sections as ``(heading, step from 0)`` of the
+    ``section-start`` steps. ToolError: no deck."""
     if not Path(index).is_file():
         raise ToolError(f"{shown(index)} not found: run `make slides` first")
-    try:
-        speaker = tomllib.loads(read_text(toml))["talk"]["speaker"]
-    except (tomllib.TOMLDecodeError, KeyError) as exc:
-        raise ToolError(f"{shown(toml)}: set [talk] speaker ({exc})") from None
+    speaker = talk_info().speaker
     tree = html.fromstring(Path(index).read_bytes())
     steps = tree.xpath(STEPS)
     sections = [(" ".join(step.xpath("string(.//h1)").split()), number)
@@ -83,10 +74,10 @@ def stamp(pdf: Path, title: str, author: str, bookmarks: list[tuple[str, int]]):
 
 
 def export(index: Path, output: Path, timeout: float = 600) -> str:
-    """Print the deck *index*, opened with ``?print`` (code blocks whole), to
-    the PDF *output* with decktape, :func:`stamp` it and return decktape's
-    last line. ToolError: see :func:`deck_info`; no decktape, over *timeout*
-    s, or decktape failed (the end of its output in the message)."""
+    """Print the deck *index*, opened with ``?print`` (code blocks whole) and reduced
+    motion, to the PDF *output* with decktape, :func:`stamp` it and return decktape's last
+    line. ToolError: see :func:`deck_info`; no decktape, over *timeout* s, or decktape
+    failed (the end of its output in the message)."""
     title, speaker, _, sections = deck_info(index)
     chrome = [f"--chrome-arg={arg}" for arg in [*CHROME_ARGS, REDUCED_MOTION_ARG]]
     command = [DECKTAPE, "impress", "--size", "1024x768", "--pause", str(PAUSE_MS),
@@ -104,10 +95,10 @@ def export(index: Path, output: Path, timeout: float = 600) -> str:
 
 
 def screenshots(index: Path, out_dir: Path) -> list[Path]:
-    """Write one PNG per step of the deck *index* (opened with ``?print``,
-    as decktape opens it) into *out_dir*, named by the step's id, or by its
-    first heading when it has none or hovercraft's ``step-N``; return them.
-    Raises ToolError (see the module docstring), OSError when it cannot write."""
+    """Write one PNG per step of the deck *index* (opened with ``?print``, as decktape
+    opens it) into *out_dir*, ``NN-<slug>.png`` of the step's id, or of its first heading
+    when it has none or hovercraft's ``step-N``; return them. Raises ToolError (see the
+    module docstring), OSError when it cannot write."""
     paths = []
     for number, step in enumerate(deck_info(index)[2], start=1):
         title = step.get("id", "")
@@ -127,9 +118,10 @@ def screenshots(index: Path, out_dir: Path) -> list[Path]:
 
 
 def handout(index: Path, out_html: Path, out_pdf: Path) -> int:
-    """Write the handout of the built deck *index* to *out_html* and
-    *out_pdf*; returns the PDF's pages. Raises ToolError (see the module
-    docstring), OSError when it cannot write."""
+    """Write the handout of the built deck *index* to *out_html* and *out_pdf*:
+    each step's content (text, code, live-coding diffs, tables, figures) then
+    its notes, images embedded so that it stands alone. Returns the PDF's pages.
+    Raises ToolError (see the module docstring), OSError when it cannot write."""
     title, speaker, steps, sections = deck_info(index)
     folder = Path(index).resolve().parent
     for step in steps:
@@ -188,11 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = command.parse_args(argv)
     if args.screenshots and args.output:
         command.error("--screenshots writes no OUTPUT_PDF")
-    tool = "pdf"
-    if args.handout:
-        tool = "handout"
-    elif args.screenshots:
-        tool = "screenshots"
+    tool = "handout" if args.handout else "screenshots" if args.screenshots else "pdf"
     return run(tool, _command, args)
 
 

@@ -1,17 +1,17 @@
 """Rehearsal sheet: the minutes each section plans against what it needs.
 
 Item N of the outline in PROPOSAL.md (:mod:`talk.tools.outline`) is the file
-``TALK_DIR/0N_*.rst``. It needs its notes (:func:`steps`) at ``--wpm`` words a minute plus
-the outline's live coding, demos and questions, and fits when its plan is within 20% of
-that. Its live segments (demos.checkpoints.typed: the characters typed from one checkpoint
-in ``--checkpoints`` to the next) at ``--cpm`` a minute plus RUN_MINUTES each must fit its
-live-coding minutes (to 0.1 min). Exit status: 0 when all fit; 1 when one does not (saying
-by how much) or for bad input; 2 for a bad command line.
+``TALK_DIR/0N_*.rst``. It needs its notes at ``--wpm`` words a minute plus the outline's
+live coding, demos and questions, and fits when its plan is within 20% of that. Its live
+segments (the checkpoint diffs from ``--checkpoints`` it includes), typed at ``--cpm``
+characters a minute and run, must fit its live-coding minutes (to 0.1 min). Exit status:
+0 all fit; 1 one does not (saying by how much), or bad input; 2 a bad command line.
 """
 
 import math
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,7 +50,8 @@ def steps(rst: str, source: str) -> tuple[int, ...]:
 
 def rehearse(proposal: Path, talk: Path, folder: Path = CHECKPOINTS) -> list[Section]:
     """The outline's sections with their files' steps and live segments: the pairs of
-    consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff`` the file includes.
+    consecutive checkpoints in *folder* whose ``stepNN-stepMM.diff`` the file includes,
+    with the characters typed from one to the next (demos.checkpoints.typed).
     Raises ToolError naming a file (and line) that cannot be read, when the files are not
     one per outline item, or for two checkpoints with one number."""
     outline = read_outline(proposal)
@@ -80,7 +81,7 @@ def needs(s: Section, wpm: float = WORDS_PER_MINUTE) -> float:
 
 
 def typing(s: Section, cpm: float = CHARACTERS_PER_MINUTE) -> float:
-    """Minutes the live segments of *s* take, typed at *cpm* and run."""
+    """Minutes the live segments of *s* take, typed at *cpm*, plus RUN_MINUTES each."""
     return sum(chars / cpm + RUN_MINUTES for _, chars in s.live)
 
 
@@ -92,21 +93,19 @@ def words_to_change(s: Section, wpm: float = WORDS_PER_MINUTE) -> int:
     return max(0, math.ceil((low - needs(s, wpm)) * wpm - 1e-9))
 
 
-def _problems(s: Section, wpm: float, cpm: float) -> list[str]:
+def _problems(s: Section, wpm: float, cpm: float) -> Iterator[str]:
     """Why section *s* does not fit its plan or its live-coding minutes."""
-    found = []
     change = words_to_change(s, wpm)
     plan = f"section {s.number}: plans {s.minutes:g} min, needs {needs(s, wpm):.1f} min"
     if change < 0:
-        found.append(f"{plan}: cut {-change} words of notes, or plan more")
+        yield f"{plan}: cut {-change} words of notes, or plan more"
     elif change > 0:
-        found.append(f"{plan}: add {change} words of notes, or plan less")
+        yield f"{plan}: add {change} words of notes, or plan less"
     short = round(typing(s, cpm), 1) - s.live_coding
     if short > 1e-9:
-        found.append(f"section {s.number}: its {len(s.live)} live segments need "
-                     f"{typing(s, cpm):.1f} min, the outline gives {s.live_coding:g}: "
-                     f"{short:.1f} min short; give it more in proposal.md, or type less")
-    return found
+        yield (f"section {s.number}: its {len(s.live)} live segments need "
+               f"{typing(s, cpm):.1f} min, the outline gives {s.live_coding:g}: "
+               f"{short:.1f} min short; give it more in proposal.md, or type less")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,8 +131,7 @@ def _command(args) -> int:
     sections = rehearse(args.proposal, args.talk, args.checkpoints)
     rows = [(f"{s.number}. {s.title}"[:34], s.minutes, len(s.steps), s.words, s.words / wpm,
              s.live_coding, s.demos, s.questions, needs(s, wpm)) for s in sections]
-    columns = list(zip(*rows))
-    rows.append(("Total", *(sum(column) for column in columns[1:])))
+    rows.append(("Total", *(sum(column) for column in list(zip(*rows))[1:])))
     print(f"{'Section':34}  plan steps words  talk  live demos   q&a needs   off"
           f"  (minutes; talk at {wpm:g} words/min; fits within {TOLERANCE:.0%})")
     for row in rows:  # off: how far the plan, row[1], is from what it needs, row[-1]
