@@ -33,7 +33,12 @@ from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
 from docutils.utils import SystemMessage
+from docutils.utils.code_analyzer import Lexer
 from docutils.writers.docutils_xml import Writer
+from hovercraft import template as tpl
+from hovercraft.generate import ResourceResolver
+from hovercraft.parse import HovercraftReader, SlideMaker
+from hovercraft.position import position_slides
 from lxml import etree, html
 
 from demos.checkpoints import CHECKPOINTS, checkpoints, diff
@@ -137,8 +142,6 @@ class Excerpt(Directive):
     def block(self, code: str, group_of: dict[int, int]):
         """The highlighted literal block of *code*; with substeps, each run
         of lines of one group (or of none) in a ``<span>`` of its own."""
-        from docutils.utils.code_analyzer import Lexer
-
         block = nodes.literal_block(code, classes=["code", "python"])
         self.add_name(block)
         parent, current, line = block, None, 1
@@ -238,8 +241,6 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
     """Render the deck *source* into *folder*, a new empty folder; returns
     the Build. Raises BuildError (ToolError for an unreadable file) when the
     deck is not strictly correct; *folder* is then half-written."""
-    from hovercraft.parse import HovercraftReader
-
     source, folder = Path(source).resolve(), Path(folder).resolve()
     generated = folder / GENERATED
     text = read_text(source)
@@ -304,11 +305,6 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
     SlideMaker, position_slides, Template and XSLT on the tree parsed once;
     the deck's files are copied here, each checked to stay inside *folder*.
     """
-    from hovercraft import template as tpl
-    from hovercraft.generate import ResourceResolver
-    from hovercraft.parse import SlideMaker
-    from hovercraft.position import position_slides
-
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
         "_disable_config": True, "syntax_highlight": "short"})
     slides = SlideMaker(etree.fromstring(xml))
@@ -322,32 +318,7 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
     for name in ("talk-plan.js", "print.js"):
         template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
                               tpl.JS_POSITION_HEADER)
-    checkout, used = source.parent.parent, set()
-    for match in RESOURCE_FIELD.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        where = f"{shown(source)}:{line}: :{match[1]}: file"
-        kind, _, media = match[1].partition("-")
-        for name in match[2].split():
-            path = _checked(name, source.parent, folder, folder, checkout, where)
-            content = read_text(path)  # read once: checked, written, scanned
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(content, encoding="utf-8")
-            used.add(path)
-            if kind == "js":
-                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
-                template.add_resource(path, tpl.JS_RESOURCE, name, at)
-                continue
-            if media not in ("console", "preview"):
-                template.add_resource(path, tpl.CSS_RESOURCE, name,
-                                      media or "screen,projection")
-            for url in CSS_URL.finditer(content):
-                url_line = content.count("\n", 0, url.start()) + 1
-                used.add(_copy(url[1], path.parent, (folder / name).parent, folder, checkout,
-                               f"{shown(path)}:{url_line}:"))
-    for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
-        where = f"{shown(node.source or '?')}:{node.line or 0}:"
-        for uri in _uris(node, where):
-            used.add(_copy(uri, source.parent, folder, folder, checkout, where))
+    used = _resources(doctree, source, text, folder, template)
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
@@ -360,31 +331,61 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
         raise BuildError(f"{shown(source)}:1: the deck has no step: start each step with a "
                          "transition line (----)")
     (folder / "index.html").write_bytes(page)
-    return steps, used - {None}
+    return steps, used
 
 
-def _uris(node, where: str) -> list[str]:
-    """The files an image node, or the ``<img>``/``<source>`` of a raw html
-    node, shows; BuildError for one without a src."""
-    if isinstance(node, nodes.image):
-        return [node["uri"]]
-    if "html" not in node.get("format", "").split():
-        return []
-    uris = []
-    for element in html.fromstring(f"<div>{node.astext()}</div>").iter("img", "source"):
-        if not element.get("src", "").strip():
-            raise BuildError(f"{where} <{element.tag}> without a src: give the file it shows")
-        uris.append(element.get("src"))
-    return uris
+def _resources(doctree, source: Path, text: str, folder: Path, template) -> set[Path]:
+    """Copy into *folder* the files the deck uses, each checked (_copy): the
+    ``:css:``/``:js:`` files of *text* (added to hovercraft's *template*),
+    those their CSS ``url()``s name, the images and the ``<img>``/``<source>``
+    of raw html (but ``data:``, ``#`` and generated ones); returns their paths."""
+    checkout, used, wanted = source.parent.parent, set(), []  # wanted: _copy's arguments
+    for match in RESOURCE_FIELD.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        where = f"{shown(source)}:{line}: :{match[1]}: file"
+        kind, _, media = match[1].partition("-")
+        for name in match[2].split():
+            path = _copy(name, source.parent, folder, folder, checkout, where)
+            used.add(path)
+            content = read_text(path)  # a byte not UTF-8 or a control character fails
+            if kind == "js":
+                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
+                template.add_resource(path, tpl.JS_RESOURCE, name, at)
+                continue
+            if media not in ("console", "preview"):
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
+                                      media or "screen,projection")
+            for url in CSS_URL.finditer(content):
+                line = content.count("\n", 0, url.start()) + 1
+                wanted.append((url[1], path.parent, (folder / name).parent,
+                               f"{shown(path)}:{line}:"))
+    for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
+        where = f"{shown(node.source or '?')}:{node.line or 0}:"
+        if isinstance(node, nodes.image):
+            wanted.append((node["uri"], source.parent, folder, where))
+        elif "html" in node.get("format", "").split():
+            raw = html.fromstring(f"<div>{node.astext()}</div>")
+            for element in raw.iter("img", "source"):
+                if not element.get("src", "").strip():
+                    raise BuildError(f"{where} <{element.tag}> without a src: give the file "
+                                     "it shows")
+                wanted.append((element.get("src"), source.parent, folder, where))
+    for uri, here, there, where in wanted:
+        target = there / uri
+        if uri.startswith(("data:", "#")) or (
+                target.is_file() and target.resolve().is_relative_to(folder / GENERATED)):
+            continue
+        used.add(_copy(uri, here, there, folder, checkout, where))
+    return used
 
 
-def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
-             where: str) -> Path:
-    """The file *uri* names (relative to *here*), to be copied to *there* /
-    *uri*; BuildError naming *where* unless it is a file of *checkout* (or
-    of the repository) and the copy stays inside *folder*."""
-    path = (here / uri).resolve()
-    if ":" in uri or not Path(os.path.normpath(there / uri)).is_relative_to(folder):
+def _copy(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
+          where: str) -> Path:
+    """Copy the file *uri* names (relative to *here*) to *there* / *uri*; returns
+    its path. BuildError naming *where* unless it is a file of *checkout* (or of
+    the repository) and the copy stays inside *folder*."""
+    path, target = (here / uri).resolve(), there / uri
+    if ":" in uri or not Path(os.path.normpath(target)).is_relative_to(folder):
         problem = ("would be copied outside the build (or is a URL): keep it in the "
                    "deck's folder")
     elif path.is_dir():
@@ -394,22 +395,10 @@ def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
     elif not (path.is_relative_to(ROOT) or path.is_relative_to(checkout)):
         problem = "is outside the checkout"
     else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
         return path
     raise BuildError(f"{where} {uri!r} {problem}")
-
-
-def _copy(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
-          where: str) -> Path | None:
-    """Copy the file *uri* names to *there* / *uri* (see _checked); returns
-    its path, or None for a ``data:``/``#`` URI or a generated file."""
-    target = there / uri
-    if uri.startswith(("data:", "#")) or (
-            target.is_file() and target.resolve().is_relative_to(folder / GENERATED)):
-        return None
-    path = _checked(uri, here, there, folder, checkout, where)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    return path
 
 
 def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> Build:
