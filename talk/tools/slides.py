@@ -221,15 +221,16 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
     return written
 
 
-def talk_plan(proposal: Path, doctree) -> str:
+def talk_plan(proposal: Path, starts: list[Path]) -> str:
     """``window.talkPlan = {...};``: *proposal*'s outline, total minutes
-    and per section its minutes, planned start and first step (0-based;
-    its file is ``0N_*.rst``; null when no step comes from it)."""
-    starts = [Path(t.source or "").name for t in doctree.findall(nodes.transition)]
+    and per section its minutes, planned start and first step (0-based, in
+    *starts*, the file of each step; its file is ``0N_*.rst``; null when no
+    step comes from it)."""
     sections, start = [], 0.0
     for section in read_outline(proposal):
         prefix = f"{section.number:02d}_"
-        first = next((n for n, name in enumerate(starts) if name.startswith(prefix)), None)
+        first = next((n for n, path in enumerate(starts) if path.name.startswith(prefix)),
+                     None)
         sections.append({"number": section.number, "title": section.title,
                          "minutes": section.minutes, "start": start, "first_step": first})
         start += section.minutes
@@ -256,8 +257,9 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
         doctree = publish_doctree(text, str(source), reader=reader,
                                   settings_overrides=settings)
         read = {Path(name).resolve() for name in reader.settings.record_dependencies.list}
-        _check(doctree, source, read | {source}, diffs)
-        (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree), encoding="utf-8")
+        starts = [Path(t.source).resolve() for t in doctree.findall(nodes.transition)]
+        _check(doctree, read, starts, diffs)
+        (generated / "talk-plan.js").write_text(talk_plan(proposal, starts), encoding="utf-8")
         (generated / "print.js").write_text(PRINT_JS, encoding="utf-8")
         steps, copied = _write_html(doctree, source, text, folder)
     except SystemMessage as exc:
@@ -269,21 +271,20 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
         notices = []  # no slide shows who and where: nothing is missing
     read |= {path.resolve() for path in checkpoints(checkpoint_folder).values()}
     every = read | copied | used | {proposal, source}
-    outside = {path for path in every if not path.is_relative_to(folder)}
-    return Build(steps, frozenset(outside), tuple(notices))
+    return Build(steps, frozenset(p for p in every if not p.is_relative_to(folder)),
+                 tuple(notices))
 
 
-def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
+def _check(doctree, read: set[Path], starts: list[Path], diffs: list[Path]) -> None:
     """BuildError for an INFO message (but "Duplicate implicit target name":
-    two slides, one title), an included .rst file that starts no step, or a
-    diff on no slide when another is on one."""
+    two slides, one title), an included .rst file (*read*: the files docutils
+    read) that starts no step (*starts*), or a diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
         if "Duplicate implicit target name" not in message.astext().splitlines()[0]:
             raise SystemMessage(message, message["level"])
         message.parent.remove(message)
-    starts = {Path(t.source).resolve() for t in doctree.findall(nodes.transition) if t.source}
     for path in sorted(read):
-        if path.suffix == ".rst" and path != master and path not in starts:
+        if path.suffix == ".rst" and path not in starts:
             raise BuildError(f"{shown(path)}:1: starts no step: an included .rst file "
                              "begins each of its steps with a transition line (----)")
     missing = [path for path in diffs if path not in read]
@@ -407,11 +408,9 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
     Raises BuildError (any OSError too) and then leaves *target* as it was;
     a target that is a symbolic link, a file or not UTF-8 is refused."""
     target = Path(os.path.abspath(target))
-    try:
-        str(target).encode("utf-8")
-    except UnicodeEncodeError:
+    if re.search("[\ud800-\udfff]", str(target)):  # a byte not UTF-8 (PEP 383)
         raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: give "
-                         "another") from None
+                         "another")
     try:
         if target.is_symlink():
             raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
