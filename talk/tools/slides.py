@@ -1,17 +1,16 @@
 """The strict slide build: ``python -m talk.tools.slides [SOURCE.rst]
 [TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides, demos/checkpoints).
 
-docutils parses the deck once, with settings given per call. Any docutils
-message fails the build, as do a byte that is not UTF-8 or a control character
-in any file read, an empty file, an included .rst file that starts no step,
-a missing :css:/:js: file, an image or CSS url() that is a folder, outside the
+Any docutils message fails the build (its settings are per call: no
+docutils.conf loosens it), as do a byte not UTF-8 or a control character in
+any file read, an empty file, an included .rst file that starts no step, a
+missing :css:/:js: file, an image or CSS url() that is a folder, outside the
 checkout or copied outside the build (``../x``), a live-coding diff too big or
 on no slide: one line names the file (and line), exit status 1 (2: a bad
-command line). Generated into ``generated/``: the live-coding diffs
-(``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures),
-``talk-plan.js`` (``window.talkPlan``) and ``print.js`` (PRINT_JS). The deck
-is swapped in only on success; ``.talk-slides-build`` lists what a build made,
-and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
+command line). Also made, in ``generated/``: the diffs (generate_diffs), the
+figures (talk.tools.figures), talk-plan.js (talk_plan), print.js (PRINT_JS).
+TARGET_DIR is replaced only on success and only if new, empty or a build's
+(``.talk-slides-build`` lists what it made): nothing else is ever deleted.
 """
 
 from __future__ import annotations
@@ -294,18 +293,15 @@ def _check(doctree, read: set[Path], starts: list[Path], diffs: list[Path]) -> N
 
 
 def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, set[Path]]:
-    """Write index.html and the files it uses into *folder*; returns the
-    number of steps and the files copied.
+    """Write index.html, hovercraft's css/ and js/ and the deck's files
+    (_resources) into *folder*; returns the number of steps and the files copied.
 
-    Not hovercraft's own ``generate()`` or ``rst2html()``: they take a file
-    name and parse it again through ``rst2xml`` with only
-    ``{"syntax_highlight": "short"}`` (not strict, docutils.conf read, no
-    ``root_prefix``, which the ``/generated/NAME`` includes need), and
-    ``copy_resource`` joins paths unchecked (``../x`` lands outside the
-    target). So this is the smallest copy of rst2html's middle: hovercraft's
-    SlideMaker, position_slides, Template and XSLT on the tree parsed once;
-    the deck's files are copied here, each checked to stay inside *folder*.
-    """
+    Not hovercraft's ``generate()``/``rst2html()``: they parse the file again
+    through ``rst2xml`` with only ``{"syntax_highlight": "short"}`` (not strict,
+    docutils.conf read, no ``root_prefix``, which the ``/generated/NAME``
+    includes need), and ``copy_resource`` joins paths unchecked (``../x`` lands
+    outside the target). So: rst2html's middle (SlideMaker, position_slides,
+    Template, XSLT) on the tree parsed once."""
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
         "_disable_config": True, "syntax_highlight": "short"})
     slides = SlideMaker(etree.fromstring(xml))
