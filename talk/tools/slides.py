@@ -428,26 +428,26 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
     return result
 
 
-def _listed(folder: Path) -> set[str] | None:
+def _listed(folder: Path) -> set[str]:
     """The paths below *folder* (relative, with ``/``) that the build which
-    made it listed, and its list; None if no build made it."""
+    made it listed, and its list; empty if no build made it."""
     try:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    return {MARKER, *lines[1:]} if lines[:1] == [HEADER] else None
+        return set()
+    return {MARKER, *lines[1:]} if lines[:1] == [HEADER] else set()
 
 
 def is_build(folder: Path) -> bool:
     """True if *folder* is a folder a build made."""
-    return _listed(Path(folder)) is not None
+    return bool(_listed(Path(folder)))
 
 
 def _refuse_foreign(folder: Path, target: Path) -> None:
     """BuildError when *folder* (the build *target*, or its old copy) holds
     a path the build that made it did not list."""
     found = {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
-    foreign = sorted(found - (_listed(folder) or set()))
+    foreign = sorted(found - _listed(folder))
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise BuildError(f"{shown(target)} holds {shown(target / foreign[0])}{more}, which "
