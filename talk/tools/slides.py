@@ -221,10 +221,9 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
 
 
 def talk_plan(proposal: Path, starts: list[Path]) -> str:
-    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes
-    and per section its minutes, planned start and first step (0-based, in
-    *starts*, the file of each step; its file is ``0N_*.rst``; null when no
-    step comes from it)."""
+    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes and
+    per section its minutes, planned start and first step (0-based index in
+    *starts*, the file of each step, of one from ``0N_*.rst``; else null)."""
     sections, start = [], 0.0
     for section in read_outline(proposal):
         prefix = f"{section.number:02d}_"
