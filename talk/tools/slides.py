@@ -275,8 +275,8 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
 
 def _check(doctree, read: set[Path], starts: list[Path], diffs: list[Path]) -> None:
     """BuildError for an INFO message (but "Duplicate implicit target name":
-    two slides, one title), an included .rst file (*read*: the files docutils
-    read) that starts no step (*starts*), or a diff on no slide when another is on one."""
+    two slides, one title), an included .rst file (in *read*) that starts no
+    step (none of *starts*), or a diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
         if "Duplicate implicit target name" not in message.astext().splitlines()[0]:
             raise SystemMessage(message, message["level"])
@@ -363,8 +363,8 @@ def _resources(doctree, source: Path, text: str, folder: Path, template) -> set[
             raw = html.fromstring(f"<div>{node.astext()}</div>")
             for element in raw.iter("img", "source"):
                 if not element.get("src", "").strip():
-                    raise BuildError(f"{where} <{element.tag}> without a src: give the file "
-                                     "it shows")
+                    raise BuildError(f"{where} <{element.tag}> without a src: give the "
+                                     "file it shows")
                 wanted.append((element.get("src"), source.parent, folder, where))
     for uri, here, there, where in wanted:
         target = there / uri
