@@ -1,17 +1,16 @@
 """The strict slide build: ``python -m talk.tools.slides [SOURCE.rst]
 [TARGET_DIR] [--checkpoints DIR]`` (talk/index.rst, build/slides, demos/checkpoints).
 
-docutils parses the deck once, with settings given per call. Any docutils
-message fails the build, as do a byte that is not UTF-8 or a control character
-in any file read, an empty file, an included .rst file that starts no step,
-a missing :css:/:js: file, an image or CSS url() that is a folder, outside the
+Any docutils message fails the build (its settings are per call: no
+docutils.conf loosens it), as do a byte not UTF-8 or a control character in
+any file read, an empty file, an included .rst file that starts no step, a
+missing :css:/:js: file, an image or CSS url() that is a folder, outside the
 checkout or copied outside the build (``../x``), a live-coding diff too big or
 on no slide: one line names the file (and line), exit status 1 (2: a bad
-command line). Generated into ``generated/``: the live-coding diffs
-(``/generated/stepNN-stepMM.diff``), the figures (talk.tools.figures),
-``talk-plan.js`` (``window.talkPlan``) and ``print.js`` (PRINT_JS). The deck
-is swapped in only on success; ``.talk-slides-build`` lists what a build made,
-and nothing else in TARGET_DIR is deleted (or the build refuses and says so).
+command line). Also made, in ``generated/``: the diffs (generate_diffs), the
+figures (talk.tools.figures), talk-plan.js (talk_plan), print.js (PRINT_JS).
+TARGET_DIR is replaced only on success and only if new, empty or a build's
+(``.talk-slides-build`` lists what it made): nothing else is ever deleted.
 """
 
 from __future__ import annotations
@@ -33,7 +32,12 @@ from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
 from docutils.utils import SystemMessage
+from docutils.utils.code_analyzer import Lexer
 from docutils.writers.docutils_xml import Writer
+from hovercraft import template as tpl
+from hovercraft.generate import ResourceResolver
+from hovercraft.parse import HovercraftReader, SlideMaker
+from hovercraft.position import position_slides
 from lxml import etree, html
 
 from demos.checkpoints import CHECKPOINTS, checkpoints, diff
@@ -137,8 +141,6 @@ class Excerpt(Directive):
     def block(self, code: str, group_of: dict[int, int]):
         """The highlighted literal block of *code*; with substeps, each run
         of lines of one group (or of none) in a ``<span>`` of its own."""
-        from docutils.utils.code_analyzer import Lexer
-
         block = nodes.literal_block(code, classes=["code", "python"])
         self.add_name(block)
         parent, current, line = block, None, 1
@@ -218,15 +220,15 @@ def generate_diffs(out: Path, folder: Path = CHECKPOINTS) -> list[Path]:
     return written
 
 
-def talk_plan(proposal: Path, doctree) -> str:
-    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes
-    and per section its minutes, planned start and first step (0-based;
-    its file is ``0N_*.rst``; null when no step comes from it)."""
-    starts = [Path(t.source or "").name for t in doctree.findall(nodes.transition)]
+def talk_plan(proposal: Path, starts: list[Path]) -> str:
+    """``window.talkPlan = {...};``: *proposal*'s outline, total minutes and
+    per section its minutes, planned start and first step (0-based index in
+    *starts*, the file of each step, of one from ``0N_*.rst``; else null)."""
     sections, start = [], 0.0
     for section in read_outline(proposal):
         prefix = f"{section.number:02d}_"
-        first = next((n for n, name in enumerate(starts) if name.startswith(prefix)), None)
+        first = next((n for n, path in enumerate(starts) if path.name.startswith(prefix)),
+                     None)
         sections.append({"number": section.number, "title": section.title,
                          "minutes": section.minutes, "start": start, "first_step": first})
         start += section.minutes
@@ -238,8 +240,6 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
     """Render the deck *source* into *folder*, a new empty folder; returns
     the Build. Raises BuildError (ToolError for an unreadable file) when the
     deck is not strictly correct; *folder* is then half-written."""
-    from hovercraft.parse import HovercraftReader
-
     source, folder = Path(source).resolve(), Path(folder).resolve()
     generated = folder / GENERATED
     text = read_text(source)
@@ -255,8 +255,9 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
         doctree = publish_doctree(text, str(source), reader=reader,
                                   settings_overrides=settings)
         read = {Path(name).resolve() for name in reader.settings.record_dependencies.list}
-        _check(doctree, source, read | {source}, diffs)
-        (generated / "talk-plan.js").write_text(talk_plan(proposal, doctree), encoding="utf-8")
+        starts = [Path(t.source).resolve() for t in doctree.findall(nodes.transition)]
+        _check(doctree, read, starts, diffs)
+        (generated / "talk-plan.js").write_text(talk_plan(proposal, starts), encoding="utf-8")
         (generated / "print.js").write_text(PRINT_JS, encoding="utf-8")
         steps, copied = _write_html(doctree, source, text, folder)
     except SystemMessage as exc:
@@ -268,21 +269,20 @@ def render(source: Path, folder: Path, checkpoint_folder: Path = CHECKPOINTS) ->
         notices = []  # no slide shows who and where: nothing is missing
     read |= {path.resolve() for path in checkpoints(checkpoint_folder).values()}
     every = read | copied | used | {proposal, source}
-    outside = {path for path in every if not path.is_relative_to(folder)}
-    return Build(steps, frozenset(outside), tuple(notices))
+    return Build(steps, frozenset(p for p in every if not p.is_relative_to(folder)),
+                 tuple(notices))
 
 
-def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
+def _check(doctree, read: set[Path], starts: list[Path], diffs: list[Path]) -> None:
     """BuildError for an INFO message (but "Duplicate implicit target name":
-    two slides, one title), an included .rst file that starts no step, or a
-    diff on no slide when another is on one."""
+    two slides, one title), an included .rst file (in *read*) that starts no
+    step (none of *starts*), or a diff on no slide when another is on one."""
     for message in list(doctree.findall(nodes.system_message)):
         if "Duplicate implicit target name" not in message.astext().splitlines()[0]:
             raise SystemMessage(message, message["level"])
         message.parent.remove(message)
-    starts = {Path(t.source).resolve() for t in doctree.findall(nodes.transition) if t.source}
     for path in sorted(read):
-        if path.suffix == ".rst" and path != master and path not in starts:
+        if path.suffix == ".rst" and path not in starts:
             raise BuildError(f"{shown(path)}:1: starts no step: an included .rst file "
                              "begins each of its steps with a transition line (----)")
     missing = [path for path in diffs if path not in read]
@@ -292,23 +292,15 @@ def _check(doctree, master: Path, read: set[Path], diffs: list[Path]) -> None:
 
 
 def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, set[Path]]:
-    """Write index.html and the files it uses into *folder*; returns the
-    number of steps and the files copied.
+    """Write index.html, hovercraft's css/ and js/ and the deck's files
+    (_resources) into *folder*; returns the number of steps and the files copied.
 
-    Not hovercraft's own ``generate()`` or ``rst2html()``: they take a file
-    name and parse it again through ``rst2xml`` with only
-    ``{"syntax_highlight": "short"}`` (not strict, docutils.conf read, no
-    ``root_prefix``, which the ``/generated/NAME`` includes need), and
-    ``copy_resource`` joins paths unchecked (``../x`` lands outside the
-    target). So this is the smallest copy of rst2html's middle: hovercraft's
-    SlideMaker, position_slides, Template and XSLT on the tree parsed once;
-    the deck's files are copied here, each checked to stay inside *folder*.
-    """
-    from hovercraft import template as tpl
-    from hovercraft.generate import ResourceResolver
-    from hovercraft.parse import SlideMaker
-    from hovercraft.position import position_slides
-
+    Not hovercraft's ``generate()``/``rst2html()``: they parse the file again
+    through ``rst2xml`` with only ``{"syntax_highlight": "short"}`` (not strict,
+    docutils.conf read, no ``root_prefix``, which the ``/generated/NAME``
+    includes need), and ``copy_resource`` joins paths unchecked (``../x`` lands
+    outside the target). So: rst2html's middle (SlideMaker, position_slides,
+    Template, XSLT) on the tree parsed once."""
     xml = publish_from_doctree(doctree, writer=Writer(), settings_overrides={
         "_disable_config": True, "syntax_highlight": "short"})
     slides = SlideMaker(etree.fromstring(xml))
@@ -322,32 +314,7 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
     for name in ("talk-plan.js", "print.js"):
         template.add_resource(None, tpl.JS_RESOURCE, f"{GENERATED}/{name}",
                               tpl.JS_POSITION_HEADER)
-    checkout, used = source.parent.parent, set()
-    for match in RESOURCE_FIELD.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        where = f"{shown(source)}:{line}: :{match[1]}: file"
-        kind, _, media = match[1].partition("-")
-        for name in match[2].split():
-            path = _checked(name, source.parent, folder, folder, checkout, where)
-            content = read_text(path)  # read once: checked, written, scanned
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(content, encoding="utf-8")
-            used.add(path)
-            if kind == "js":
-                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
-                template.add_resource(path, tpl.JS_RESOURCE, name, at)
-                continue
-            if media not in ("console", "preview"):
-                template.add_resource(path, tpl.CSS_RESOURCE, name,
-                                      media or "screen,projection")
-            for url in CSS_URL.finditer(content):
-                url_line = content.count("\n", 0, url.start()) + 1
-                used.add(_copy(url[1], path.parent, (folder / name).parent, folder, checkout,
-                               f"{shown(path)}:{url_line}:"))
-    for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
-        where = f"{shown(node.source or '?')}:{node.line or 0}:"
-        for uri in _uris(node, where):
-            used.add(_copy(uri, source.parent, folder, folder, checkout, where))
+    used = _resources(doctree, source, text, folder, template)
     position_slides(tree)
     tree.append(template.xml_node())
     tree.attrib["skip-help"] = tree.attrib["slide-numbers"] = "True"
@@ -360,31 +327,61 @@ def _write_html(doctree, source: Path, text: str, folder: Path) -> tuple[int, se
         raise BuildError(f"{shown(source)}:1: the deck has no step: start each step with a "
                          "transition line (----)")
     (folder / "index.html").write_bytes(page)
-    return steps, used - {None}
+    return steps, used
 
 
-def _uris(node, where: str) -> list[str]:
-    """The files an image node, or the ``<img>``/``<source>`` of a raw html
-    node, shows; BuildError for one without a src."""
-    if isinstance(node, nodes.image):
-        return [node["uri"]]
-    if "html" not in node.get("format", "").split():
-        return []
-    uris = []
-    for element in html.fromstring(f"<div>{node.astext()}</div>").iter("img", "source"):
-        if not element.get("src", "").strip():
-            raise BuildError(f"{where} <{element.tag}> without a src: give the file it shows")
-        uris.append(element.get("src"))
-    return uris
+def _resources(doctree, source: Path, text: str, folder: Path, template) -> set[Path]:
+    """Copy into *folder* the files the deck uses, each checked (_copy): the
+    ``:css:``/``:js:`` files of *text* (added to hovercraft's *template*),
+    those their CSS ``url()``s name, the images and the ``<img>``/``<source>``
+    of raw html (but ``data:``, ``#`` and generated ones); returns their paths."""
+    checkout, used, wanted = source.parent.parent, set(), []  # wanted: _copy's arguments
+    for match in RESOURCE_FIELD.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        where = f"{shown(source)}:{line}: :{match[1]}: file"
+        kind, _, media = match[1].partition("-")
+        for name in match[2].split():
+            path = _copy(name, source.parent, folder, folder, checkout, where)
+            used.add(path)
+            content = read_text(path)  # a byte not UTF-8 or a control character fails
+            if kind == "js":
+                at = tpl.JS_POSITION_HEADER if media == "header" else tpl.JS_POSITION_BODY
+                template.add_resource(path, tpl.JS_RESOURCE, name, at)
+                continue
+            if media not in ("console", "preview"):
+                template.add_resource(path, tpl.CSS_RESOURCE, name,
+                                      media or "screen,projection")
+            for url in CSS_URL.finditer(content):
+                line = content.count("\n", 0, url.start()) + 1
+                wanted.append((url[1], path.parent, (folder / name).parent,
+                               f"{shown(path)}:{line}:"))
+    for node in doctree.findall(lambda node: isinstance(node, (nodes.image, nodes.raw))):
+        where = f"{shown(node.source or '?')}:{node.line or 0}:"
+        if isinstance(node, nodes.image):
+            wanted.append((node["uri"], source.parent, folder, where))
+        elif "html" in node.get("format", "").split():
+            raw = html.fromstring(f"<div>{node.astext()}</div>")
+            for element in raw.iter("img", "source"):
+                if not element.get("src", "").strip():
+                    raise BuildError(f"{where} <{element.tag}> without a src: give the "
+                                     "file it shows")
+                wanted.append((element.get("src"), source.parent, folder, where))
+    for uri, here, there, where in wanted:
+        target = there / uri
+        if uri.startswith(("data:", "#")) or (
+                target.is_file() and target.resolve().is_relative_to(folder / GENERATED)):
+            continue
+        used.add(_copy(uri, here, there, folder, checkout, where))
+    return used
 
 
-def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
-             where: str) -> Path:
-    """The file *uri* names (relative to *here*), to be copied to *there* /
-    *uri*; BuildError naming *where* unless it is a file of *checkout* (or
-    of the repository) and the copy stays inside *folder*."""
-    path = (here / uri).resolve()
-    if ":" in uri or not Path(os.path.normpath(there / uri)).is_relative_to(folder):
+def _copy(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
+          where: str) -> Path:
+    """Copy the file *uri* names (relative to *here*) to *there* / *uri*; returns
+    its path. BuildError naming *where* unless it is a file of *checkout* (or of
+    the repository) and the copy stays inside *folder*."""
+    path, target = (here / uri).resolve(), there / uri
+    if ":" in uri or not Path(os.path.normpath(target)).is_relative_to(folder):
         problem = ("would be copied outside the build (or is a URL): keep it in the "
                    "deck's folder")
     elif path.is_dir():
@@ -394,22 +391,10 @@ def _checked(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
     elif not (path.is_relative_to(ROOT) or path.is_relative_to(checkout)):
         problem = "is outside the checkout"
     else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
         return path
     raise BuildError(f"{where} {uri!r} {problem}")
-
-
-def _copy(uri: str, here: Path, there: Path, folder: Path, checkout: Path,
-          where: str) -> Path | None:
-    """Copy the file *uri* names to *there* / *uri* (see _checked); returns
-    its path, or None for a ``data:``/``#`` URI or a generated file."""
-    target = there / uri
-    if uri.startswith(("data:", "#")) or (
-            target.is_file() and target.resolve().is_relative_to(folder / GENERATED)):
-        return None
-    path = _checked(uri, here, there, folder, checkout, where)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    return path
 
 
 def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> Build:
@@ -418,11 +403,9 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
     Raises BuildError (any OSError too) and then leaves *target* as it was;
     a target that is a symbolic link, a file or not UTF-8 is refused."""
     target = Path(os.path.abspath(target))
-    try:
-        str(target).encode("utf-8")
-    except UnicodeEncodeError:
+    if re.search("[\ud800-\udfff]", str(target)):  # a byte not UTF-8 (PEP 383)
         raise BuildError(f"{ascii(str(target))}: the folder's name is not UTF-8: give "
-                         "another") from None
+                         "another")
     try:
         if target.is_symlink():
             raise BuildError(f"{shown(target)} is a symbolic link: give a folder")
@@ -444,26 +427,26 @@ def build(source: Path, target: Path, checkpoint_folder: Path = CHECKPOINTS) -> 
     return result
 
 
-def _listed(folder: Path) -> set[str] | None:
+def _listed(folder: Path) -> set[str]:
     """The paths below *folder* (relative, with ``/``) that the build which
-    made it listed, and its list; None if no build made it."""
+    made it listed, and its list; empty if no build made it."""
     try:
         lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    return {MARKER, *lines[1:]} if lines[:1] == [HEADER] else None
+        return set()
+    return {MARKER, *lines[1:]} if lines[:1] == [HEADER] else set()
 
 
 def is_build(folder: Path) -> bool:
     """True if *folder* is a folder a build made."""
-    return _listed(Path(folder)) is not None
+    return bool(_listed(Path(folder)))
 
 
 def _refuse_foreign(folder: Path, target: Path) -> None:
     """BuildError when *folder* (the build *target*, or its old copy) holds
     a path the build that made it did not list."""
     found = {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
-    foreign = sorted(found - (_listed(folder) or set()))
+    foreign = sorted(found - _listed(folder))
     if foreign:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
         raise BuildError(f"{shown(target)} holds {shown(target / foreign[0])}{more}, which "
