@@ -264,6 +264,31 @@ def test_a_step_too_big_for_a_slide_fails_the_build(tmp_path):
         slides.generate_diffs(tmp_path / "out", checkpoints)
 
 
+def test_two_checkpoints_holding_the_same_code_fail_the_build(tmp_path):
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "step01_a.py").write_text("app = 1\n", encoding="utf-8")
+    (checkpoints / "step02_b.py").write_text("app = 2\n", encoding="utf-8")
+    (checkpoints / "step03_same.py").write_text("app = 2\n", encoding="utf-8")
+    with pytest.raises(slides.BuildError,
+                       match=r"step03_same\.py: the same code as step02_b\.py$"):
+        slides.generate_diffs(tmp_path / "out", checkpoints)
+
+
+def test_two_slides_may_share_a_title_but_another_info_fails(capsys, tmp_path):
+    """docutils' "Duplicate implicit target name" (INFO) is the one
+    message the strict build lets through."""
+    index = tiny_deck(tmp_path / "talk", {
+        "01_one.rst": "----\n\nSame\n====\n\nText.\n\n----\n\nSame\n====\n\nMore.\n"})
+    assert build(capsys, index, tmp_path / "out")[::2] == (0, "")
+    assert [body.count("Same") for _, body in steps(tmp_path / "out" / "index.html")] \
+        == [1, 1]
+    edit(tmp_path / "talk" / "01_one.rst", "More.", "3. three\n4. four")
+    status, out, err = build(capsys, index, tmp_path / "out")
+    assert_one_line_failure(status, err, "01_one.rst:13: (INFO/1) Enumerated list start "
+                            "value not ordinal-1")
+
+
 def test_docutils_settings_are_per_call(capsys, tmp_path, monkeypatch):
     """A docutils.conf in the working folder (or DOCUTILSCONFIG) cannot
     loosen the build, and the build changes no environment variable."""
