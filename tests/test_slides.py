@@ -408,6 +408,13 @@ def test_an_image_the_deck_measures_is_not_read_as_text(capsys, tmp_path,
     assert '<img src="dot.png"' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_image_of_a_raw_html_img_is_copied(capsys, tmp_path):
+    index = tiny_deck(tmp_path / "talk", one_step('.. raw:: html\n\n   <img src="x.png">'))
+    (tmp_path / "talk" / "x.png").write_bytes(PNG)
+    assert build(capsys, index, tmp_path / "out")[::2] == (0, "")
+    assert (tmp_path / "out" / "x.png").read_bytes() == PNG
+
+
 def test_the_command_line(capsys, tmp_path):
     """The module runs as ``python -m talk.tools.slides``; a bad command
     line exits 2, a missing source 1, each with no traceback."""
