@@ -472,6 +472,10 @@ BAD_DECKS = {
                              {}, "01_one.rst:3: control character U+000C"),
     "a list nested 200 deep": (one_step(nested(200)), {},
                                "index.rst: nested too deeply"),
+    "math role": (one_step("Area :math:`x^2`."), {},
+                  "index.rst: math needs MathJax from the network"),
+    "math directive": (one_step(".. math::\n\n   x^2"), {},
+                       "index.rst: math needs MathJax from the network"),
 }
 
 
