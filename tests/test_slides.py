@@ -564,6 +564,9 @@ CODE = '''import functools
 #: The answer.
 ANSWER = 42
 
+#: Typed.
+TYPED: int = 3
+
 
 class Box:
     """A box."""
@@ -578,6 +581,7 @@ class Box:
 
 @pytest.mark.parametrize("options, shown", [
     (":name: ANSWER", "#: The answer.\nANSWER = 42"),
+    (":name: TYPED", "#: Typed.\nTYPED: int = 3"),
     (":name: Box.put", "# Put it in.\n@functools.cache\ndef put(self, thing):\n"
                        "    return thing"),
     (":name: Box.put\n   :docstring:", "# Put it in.\n@functools.cache\n"
