@@ -609,6 +609,15 @@ def test_an_excerpt_fails_the_build_when_its_name_is_gone(capsys, tmp_path,
     assert_one_line_failure(*build(capsys, index, tmp_path / "out")[::2], where)
 
 
+def test_an_excerpt_of_a_file_python_cannot_parse_fails_the_build(capsys, tmp_path):
+    (tmp_path / "code.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
+    index = tiny_deck(tmp_path / "talk", one_step(
+        ".. excerpt:: ../code.py\n   :name: broken"))
+    status, out, err = build(capsys, index, tmp_path / "out")
+    assert_one_line_failure(status, err, "01_one.rst:6: (ERROR/3) excerpt: ")
+    assert "(code.py, line 1)" in err
+
+
 def test_excerpt_steps_are_substeps_of_their_step(capsys, tmp_path):
     (tmp_path / "code.py").write_text(CODE, encoding="utf-8")
     index = tiny_deck(tmp_path / "talk", one_step(
