@@ -180,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     args = command.parse_args(argv)
     if args.screenshots and args.output:
         command.error("--screenshots writes no OUTPUT_PDF")
-    tool = "handout" if args.handout else "screenshots" if args.screenshots else "pdf"
+    tool = "pdf"
+    if args.handout:
+        tool = "handout"
+    elif args.screenshots:
+        tool = "screenshots"
     return run(tool, _command, args)
 
 

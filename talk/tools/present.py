@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
                 if not deck.rebuild():
                     return 1
                 host, port = server.server_address[:2]
-                log(f"serving http://{f'[{host}]' if ':' in host else host}:{port}/ "
+                if ":" in host:  # an IPv6 address goes in brackets in a URL
+                    host = f"[{host}]"
+                log(f"serving http://{host}:{port}/ "
                     "(the page reloads after each rebuild; Ctrl-C stops)")
                 watch(deck)
             except KeyboardInterrupt:
