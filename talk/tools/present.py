@@ -61,8 +61,10 @@ class Deck:
             result = slides.render(self.source, folder)
         except Exception as exc:  # noqa: BLE001 - keep serving, say why
             shutil.rmtree(folder)
-            self.error = (str(exc) if isinstance(exc, ToolError)
-                          else f"{shown(self.source)}: {type(exc).__name__}: {exc}")
+            if isinstance(exc, ToolError):  # the build's own one line
+                self.error = str(exc)
+            else:
+                self.error = f"{shown(self.source)}: {type(exc).__name__}: {exc}"
             log(f"build FAILED: {self.error}")
             if self.current is not None:
                 self.publish(self.current)
