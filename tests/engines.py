@@ -92,8 +92,9 @@ class PostgreSQLServer:
     """A throwaway PostgreSQL server: ``start()`` it, ``stop()`` it.
 
     Everything lives in one new temporary directory (``folder``, in
-    ``scratch_dir()``): the data directory, the log and the Unix socket. As root, the server runs as the
-    ``postgres`` user and the directory belongs to it.
+    ``scratch_dir()``): the data directory, the log and the Unix socket. As
+    root, the server runs as the ``postgres`` user and the directory belongs
+    to it.
     """
 
     host_port = 5432  # only names the socket file: .s.PGSQL.5432
